@@ -21,8 +21,18 @@
 // retry without another round trip. Range reads never happen inside a
 // commit: snapshot first, then commit with "unchanged since" conditions.
 //
-// Update is the closure-style helper on top: it records what the closure
-// read, turns each read into a condition, and retries on conflict.
+// Keys are non-empty and at most MaxKeyBytes; a batch carries at most
+// MaxBatchBytes of keys and values (ErrInvalidKey, ErrBatchTooLarge). A
+// batch that changes nothing does not raise the revision. A new store is at
+// revision 1 or later, so revision 0 never names a state.
+//
+// Update is the closure-style helper on top (update.go): it records what
+// the closure read with Tx.Get, turns each read into a condition, buffers
+// Tx.Put and Tx.Delete, and reruns the closure on conflict, up to
+// UpdateAttempts times. Tx.Require adds a condition of the caller's, such
+// as "unchanged since my List snapshot"; its failure is returned at once.
+// View is the read-only counterpart. There is deliberately no range read
+// inside Update: etcd cannot check a range in a transaction.
 //
 // # Durability
 //
@@ -34,7 +44,14 @@
 //
 // Watch(prefix, fromRev) streams every change under prefix after fromRev.
 // When fromRev is older than what the store still remembers it fails with
-// ErrCompacted: list again, then watch from the list's revision.
+// ErrCompacted: list again, then watch from the list's revision. A watch
+// channel that closes while its context is live means the same (the
+// watcher fell behind). Backends whose history can be trimmed implement
+// Compactor.
+//
+// # Conformance
+//
+// Package storetest holds the suite every backend passes.
 //
 // # Key schema
 //

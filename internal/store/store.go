@@ -10,6 +10,14 @@ import (
 // batch may hold (etcd's default --max-txn-ops).
 const MaxOps = 128
 
+// MaxKeyBytes is the longest key, in bytes (bbolt's MaxKeySize; etcd has no
+// smaller limit).
+const MaxKeyBytes = 32 << 10
+
+// MaxBatchBytes bounds the sum of the keys and values of one batch. It
+// leaves headroom for framing under etcd's default 1.5 MiB request limit.
+const MaxBatchBytes = 1 << 20
+
 var (
 	// ErrCompacted is returned by Watch when fromRev is older than the oldest
 	// change the store still remembers.
@@ -18,6 +26,12 @@ var (
 	ErrTooManyOps = errors.New("store: too many operations in one batch")
 	// ErrDuplicateKey is returned by Commit for a batch that writes a key twice.
 	ErrDuplicateKey = errors.New("store: key written twice in one batch")
+	// ErrInvalidKey is returned by Commit for an empty key or one longer than
+	// MaxKeyBytes, in a condition or an operation.
+	ErrInvalidKey = errors.New("store: invalid key")
+	// ErrBatchTooLarge is returned by Commit for a batch whose keys and
+	// values add up to more than MaxBatchBytes.
+	ErrBatchTooLarge = errors.New("store: batch too large")
 	// ErrClosed is returned after Close.
 	ErrClosed = errors.New("store: closed")
 )
@@ -63,30 +77,64 @@ type Batch struct {
 	Ops   []Op
 }
 
-// Check enforces the limits every backend shares.
+// Check enforces the limits every backend shares: at most MaxOps conditions
+// and MaxOps operations, each key written once, keys non-empty and at most
+// MaxKeyBytes, known condition kinds, and at most MaxBatchBytes of keys and
+// values in all.
 func (b *Batch) Check() error {
 	if len(b.Conds) > MaxOps || len(b.Ops) > MaxOps {
 		return fmt.Errorf("%w: %d conditions and %d operations, the limit is %d each", ErrTooManyOps, len(b.Conds), len(b.Ops), MaxOps)
 	}
+	size := 0
+	for _, c := range b.Conds {
+		if err := checkKey(c.Key); err != nil {
+			return err
+		}
+		if c.Kind < Absent || c.Kind > Exists {
+			return fmt.Errorf("store: condition on %q has unknown kind %d", c.Key, c.Kind)
+		}
+		size += len(c.Key)
+	}
 	seen := make(map[string]struct{}, len(b.Ops))
 	for _, op := range b.Ops {
+		if err := checkKey(op.Key); err != nil {
+			return err
+		}
 		if _, dup := seen[op.Key]; dup {
 			return fmt.Errorf("%w: %q", ErrDuplicateKey, op.Key)
 		}
 		seen[op.Key] = struct{}{}
+		size += len(op.Key) + len(op.Value)
+	}
+	if size > MaxBatchBytes {
+		return fmt.Errorf("%w: %d bytes of keys and values, the limit is %d", ErrBatchTooLarge, size, MaxBatchBytes)
+	}
+	return nil
+}
+
+func checkKey(key string) error {
+	switch {
+	case key == "":
+		return fmt.Errorf("%w: empty key", ErrInvalidKey)
+	case len(key) > MaxKeyBytes:
+		return fmt.Errorf("%w: key of %d bytes, the limit is %d", ErrInvalidKey, len(key), MaxKeyBytes)
 	}
 	return nil
 }
 
 // ConflictError reports the conditions of a batch that failed, with the
-// current state of their keys (absent keys have a zero ModRevision and nil
-// Value).
+// current state of their keys: Current[i] is the state of Failed[i].Key at
+// the revision the batch was checked against (an absent key has its Key set,
+// zero revisions and a nil Value).
 type ConflictError struct {
 	Failed  []Cond
 	Current []KV
 }
 
 func (e *ConflictError) Error() string {
+	if len(e.Failed) == 0 {
+		return "store: condition failed"
+	}
 	return fmt.Sprintf("store: %d condition(s) failed, first on %q", len(e.Failed), e.Failed[0].Key)
 }
 
@@ -123,12 +171,30 @@ type Store interface {
 	List(ctx context.Context, prefix string, opts ListOptions) (kvs []KV, rev int64, err error)
 	// Commit applies b atomically and durably, returning the new revision, or
 	// a *ConflictError when a condition failed (nothing is written then).
+	// A batch that changes nothing (no operations, or only deletes of absent
+	// keys) does not raise the revision; Commit returns the current one.
+	// Errors from Batch.Check come back before anything is attempted.
 	Commit(ctx context.Context, b Batch) (rev int64, err error)
-	// Watch streams changes under prefix with revision > fromRev until ctx
-	// ends; the channel is closed then. fromRev 0 means "from now".
+	// Watch streams changes under prefix with revision > fromRev, in
+	// revision order and, within a revision, in the batch's operation order,
+	// until ctx ends; the channel is closed then. fromRev 0 means "from now".
+	// It fails with ErrCompacted when fromRev is older than the store
+	// remembers. A channel that closes while ctx is still live means the
+	// watcher fell too far behind (or the store closed): treat it like
+	// ErrCompacted, List again and watch from the List's revision.
 	Watch(ctx context.Context, prefix string, fromRev int64) (<-chan Event, error)
-	// Revision is the current store revision.
+	// Revision is the current store revision; a new store is at revision 1
+	// or later, as in etcd, so 0 never names a state.
 	Revision(ctx context.Context) (int64, error)
 	// Close releases the store.
 	Close() error
+}
+
+// Compactor is implemented by backends whose watch history can be trimmed
+// on demand (both bbolt's in-memory ring and etcd's MVCC history). After
+// Compact(rev), Watch with a fromRev well below rev fails with ErrCompacted,
+// and Watch from rev or later still works. etcd keeps history until
+// compacted, so the server calls it periodically.
+type Compactor interface {
+	Compact(ctx context.Context, rev int64) error
 }
