@@ -1,0 +1,98 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/berth-io/berth/internal/ecs"
+	"github.com/berth-io/berth/internal/ecsmodel"
+	"github.com/berth-io/berth/internal/store"
+)
+
+// DefaultCluster is the cluster ECS uses when a request names none; New
+// creates it on first start.
+const DefaultCluster = "default"
+
+// Config is what a Service needs.
+type Config struct {
+	// Store holds all state. Required.
+	Store store.Store
+	// Account is the region and account id written into ARNs. Required.
+	Account ecs.Account
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives operational messages; nil discards them.
+	Logger *slog.Logger
+}
+
+// Service implements the ECS control-plane operations. Every exported
+// method with the shape Op(ctx, *ecsmodel.OpRequest) (*ecsmodel.OpResponse,
+// error) is an API operation picked up by ecsmodel.Bind. Methods return
+// *ecs.Error for everything the caller did wrong and plain errors for
+// failures of berth itself. Whatever a method acknowledges is committed
+// (durable) before it returns.
+//
+// A Service is safe for concurrent use; all its state is in the store.
+type Service struct {
+	store   store.Store
+	account ecs.Account
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// New returns a Service on cfg.Store, creating the default cluster if the
+// store has no cluster of that name yet.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("control: Config.Store is required")
+	}
+	if cfg.Account.Region == "" || cfg.Account.ID == "" {
+		return nil, errors.New("control: Config.Account needs a region and an account id")
+	}
+	s := &Service{store: cfg.Store, account: cfg.Account, now: cfg.Now, log: cfg.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if err := s.ensureDefaultCluster(context.Background()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ensureDefaultCluster creates the default cluster unless a record of that
+// name exists, in whatever status: a deleted default cluster stays deleted.
+func (s *Service) ensureDefaultCluster(ctx context.Context) error {
+	created := false
+	err := s.update(ctx, func(tx *store.Tx) error {
+		created = false
+		if _, ok, err := tx.Get(clusterKey(DefaultCluster)); err != nil || ok {
+			return err
+		}
+		created = true
+		return txPut(tx, clusterKey(DefaultCluster), clusterRecord{Cluster: s.newCluster(DefaultCluster, nil)})
+	})
+	if err != nil {
+		return fmt.Errorf("control: create the default cluster: %w", err)
+	}
+	if created {
+		s.log.Info("created the default cluster", "arn", s.account.ClusterARN(DefaultCluster))
+	}
+	return nil
+}
+
+// timestamp is the current time as a wire timestamp.
+func (s *Service) timestamp() ecsmodel.Time { return ecsmodel.NewTime(s.now()) }
+
+// registeredBy is the principal recorded as registeredBy on task
+// definitions. berth's edge does not pass the caller identity down yet, so
+// this is the account root.
+func (s *Service) registeredBy() string {
+	return "arn:" + ecs.Partition + ":iam::" + s.account.ID + ":root"
+}
