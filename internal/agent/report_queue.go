@@ -1,0 +1,284 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/berth-io/berth/internal/agentrpc"
+	"github.com/berth-io/berth/internal/ecsmodel"
+)
+
+// reportQueue carries state changes from task goroutines to a Reporter.
+// Enqueuing never blocks. Reports of one task are sent in order, one at a
+// time; reports of different tasks go out concurrently on a few workers. A
+// failed send is retried with backoff until it succeeds, is rejected for
+// good (ErrReportRejected) or the queue stops. Reports that wait are
+// coalesced: container changes fold into a later task change of the same
+// task, and a task change replaces a waiting one with the same status.
+type reportQueue struct {
+	rep     Reporter
+	log     *slog.Logger
+	retry   agentrpc.Backoff // template; each send copies it
+	timeout time.Duration    // per attempt
+
+	mu     sync.Mutex
+	tasks  map[string]*taskReports
+	ready  []string // tasks with reports and no send in flight, oldest first
+	signal chan struct{}
+}
+
+// taskReports are the waiting reports of one task; items[0] is being sent
+// while busy.
+type taskReports struct {
+	items  []pendingReport
+	busy   bool
+	listed bool // in reportQueue.ready
+}
+
+// pendingReport is one report: exactly one of task and container is set.
+type pendingReport struct {
+	task      *TaskChange
+	container *ecsmodel.SubmitContainerStateChangeRequest
+}
+
+func newReportQueue(rep Reporter, log *slog.Logger) *reportQueue {
+	return &reportQueue{
+		rep:     rep,
+		log:     log,
+		retry:   agentrpc.Backoff{Base: 250 * time.Millisecond, Max: 30 * time.Second},
+		timeout: 30 * time.Second,
+		tasks:   make(map[string]*taskReports),
+		signal:  make(chan struct{}, 1),
+	}
+}
+
+// start runs workers senders until ctx is done.
+func (q *reportQueue) start(ctx context.Context, workers int) {
+	for range max(workers, 1) {
+		go q.work(ctx)
+	}
+}
+
+// task queues a task state change.
+func (q *reportQueue) task(change TaskChange) {
+	q.add(change.Request.Task, pendingReport{task: &change})
+}
+
+// container queues a container state change.
+func (q *reportQueue) container(change ecsmodel.SubmitContainerStateChangeRequest) {
+	q.add(change.Task, pendingReport{container: &change})
+}
+
+func (q *reportQueue) add(arn string, r pendingReport) {
+	q.mu.Lock()
+	tr := q.tasks[arn]
+	if tr == nil {
+		tr = &taskReports{}
+		q.tasks[arn] = tr
+	}
+	from := 0
+	if tr.busy {
+		from = 1 // the head is on the wire
+	}
+	tr.items = append(tr.items[:from], coalesce(tr.items[from:], r)...)
+	if !tr.busy && !tr.listed {
+		tr.listed = true
+		q.ready = append(q.ready, arn)
+	}
+	q.mu.Unlock()
+	q.poke()
+}
+
+func (q *reportQueue) poke() {
+	select {
+	case q.signal <- struct{}{}:
+	default:
+	}
+}
+
+// coalesce appends r to the waiting reports of one task, merging where it
+// loses nothing.
+func coalesce(waiting []pendingReport, r pendingReport) []pendingReport {
+	if r.container != nil {
+		// Replace a waiting change of the same container queued after the
+		// last task change; the order of different containers' changes
+		// does not matter.
+		for i := len(waiting) - 1; i >= 0 && waiting[i].task == nil; i-- {
+			if waiting[i].container.ContainerName == r.container.ContainerName {
+				waiting[i] = r
+				return waiting
+			}
+		}
+		return append(waiting, r)
+	}
+	// Fold waiting container changes into the task change, which then
+	// reports each container at least as recently.
+	kept := waiting[:0]
+	var folded []ecsmodel.ContainerStateChange
+	for _, w := range waiting {
+		if w.container == nil {
+			kept = append(kept, w)
+			continue
+		}
+		folded = upsertContainer(folded, containerChangeOf(w.container))
+	}
+	change := *r.task
+	for _, c := range change.Request.Containers {
+		folded = upsertContainer(folded, c)
+	}
+	change.Request.Containers = folded
+	if n := len(kept); n > 0 {
+		if last := kept[n-1].task; last != nil && last.Request.Status == change.Request.Status {
+			kept[n-1] = pendingReport{task: mergeTaskChanges(last, &change)}
+			return kept
+		}
+	}
+	return append(kept, pendingReport{task: &change})
+}
+
+// mergeTaskChanges combines two waiting changes of the same status: newer
+// wins, older fills what newer leaves empty.
+func mergeTaskChanges(older, newer *TaskChange) *TaskChange {
+	m := *newer
+	req := &m.Request
+	containers := append([]ecsmodel.ContainerStateChange(nil), older.Request.Containers...)
+	for _, c := range newer.Request.Containers {
+		containers = upsertContainer(containers, c)
+	}
+	req.Containers = containers
+	if req.Reason == "" {
+		req.Reason = older.Request.Reason
+	}
+	if m.StopCode == "" {
+		m.StopCode = older.StopCode
+	}
+	for _, p := range []struct{ dst, src *ecsmodel.Time }{
+		{&req.PullStartedAt, &older.Request.PullStartedAt},
+		{&req.PullStoppedAt, &older.Request.PullStoppedAt},
+		{&req.ExecutionStoppedAt, &older.Request.ExecutionStoppedAt},
+	} {
+		if p.dst.IsZero() {
+			*p.dst = *p.src
+		}
+	}
+	return &m
+}
+
+// upsertContainer replaces the entry of c's container in list, or appends c.
+func upsertContainer(list []ecsmodel.ContainerStateChange, c ecsmodel.ContainerStateChange) []ecsmodel.ContainerStateChange {
+	for i := range list {
+		if list[i].ContainerName == c.ContainerName {
+			list[i] = c
+			return list
+		}
+	}
+	return append(list, c)
+}
+
+func containerChangeOf(r *ecsmodel.SubmitContainerStateChangeRequest) ecsmodel.ContainerStateChange {
+	return ecsmodel.ContainerStateChange{
+		ContainerName:   r.ContainerName,
+		ExitCode:        r.ExitCode,
+		NetworkBindings: r.NetworkBindings,
+		Reason:          r.Reason,
+		RuntimeId:       r.RuntimeId,
+		Status:          r.Status,
+	}
+}
+
+// work sends reports until ctx is done.
+func (q *reportQueue) work(ctx context.Context) {
+	for {
+		arn, r, ok := q.take(ctx)
+		if !ok {
+			return
+		}
+		q.send(ctx, r)
+		q.finish(arn)
+	}
+}
+
+// take waits for a task with a report to send and marks it busy.
+func (q *reportQueue) take(ctx context.Context) (string, pendingReport, bool) {
+	for {
+		q.mu.Lock()
+		if len(q.ready) > 0 {
+			arn := q.ready[0]
+			q.ready = q.ready[1:]
+			tr := q.tasks[arn]
+			tr.listed, tr.busy = false, true
+			r := tr.items[0]
+			more := len(q.ready) > 0
+			q.mu.Unlock()
+			if more {
+				q.poke()
+			}
+			return arn, r, true
+		}
+		q.mu.Unlock()
+		select {
+		case <-q.signal:
+		case <-ctx.Done():
+			return "", pendingReport{}, false
+		}
+	}
+}
+
+// finish drops the sent head of a task's reports.
+func (q *reportQueue) finish(arn string) {
+	q.mu.Lock()
+	tr := q.tasks[arn]
+	tr.busy = false
+	clear(tr.items[:1])
+	tr.items = tr.items[1:]
+	if len(tr.items) == 0 {
+		delete(q.tasks, arn)
+	} else {
+		tr.listed = true
+		q.ready = append(q.ready, arn)
+	}
+	q.mu.Unlock()
+	q.poke()
+}
+
+// send delivers one report, retrying with backoff.
+func (q *reportQueue) send(ctx context.Context, r pendingReport) {
+	backoff := q.retry
+	for {
+		attempt, cancel := context.WithTimeout(ctx, q.timeout)
+		var err error
+		if r.task != nil {
+			err = q.rep.SubmitTaskStateChange(attempt, *r.task)
+		} else {
+			err = q.rep.SubmitContainerStateChange(attempt, *r.container)
+		}
+		cancel()
+		switch {
+		case err == nil:
+			return
+		case errors.Is(err, ErrReportRejected):
+			q.log.Warn("state change rejected; dropping it", "err", err)
+			return
+		case ctx.Err() != nil:
+			return
+		}
+		q.log.Warn("state change not delivered; retrying", "err", err)
+		if !backoff.Sleep(ctx) {
+			return
+		}
+	}
+}
+
+// pending returns how many reports wait or are in flight, for tests.
+func (q *reportQueue) pending() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := 0
+	for _, tr := range q.tasks {
+		n += len(tr.items)
+	}
+	return n
+}
