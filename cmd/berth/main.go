@@ -1,0 +1,71 @@
+// Command berth is a self-hosted container orchestrator that speaks the
+// Amazon ECS API. One binary holds every role:
+//
+//	berth server   the control plane (ECS JSON API, scheduler, durable state)
+//	berth agent    a node agent: registers a container instance and runs tasks
+//	berth fleet    many simulated agents in one process, for scale tests
+//	berth version  prints the version
+//
+// Run `berth <command> -h` for a command's flags.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// command is one subcommand of the binary.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string) error
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"server":  {"run the control plane: ECS API, scheduler, durable state", runServer},
+		"agent":   {"run a node agent that registers a container instance and runs its tasks", runAgent},
+		"fleet":   {"run many simulated agents in one process (load tests)", runFleet},
+		"version": {"print the version", runVersion},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+func run(ctx context.Context, args []string) int {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(cmds)
+		return 2
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "berth: unknown command %q\n\n", args[0])
+		usage(cmds)
+		return 2
+	}
+	if err := cmd.run(ctx, args[1:]); err != nil {
+		fmt.Fprintf(os.Stderr, "berth %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+func usage(cmds map[string]command) {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(os.Stderr, "usage: berth <command> [flags]\n\ncommands:")
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, cmds[n].summary)
+	}
+}

@@ -1,0 +1,159 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/berth-io/berth/internal/control"
+	"github.com/berth-io/berth/internal/ecs"
+	"github.com/berth-io/berth/internal/ecsapi"
+	"github.com/berth-io/berth/internal/httpserver"
+	"github.com/berth-io/berth/internal/sigv4"
+	"github.com/berth-io/berth/internal/store/boltstore"
+)
+
+// Defaults of `berth server`.
+const (
+	DefaultListen    = "127.0.0.1:4510"
+	DefaultRegion    = "us-east-1"
+	DefaultAccountID = "000000000000"
+	DefaultDataDir   = "berth-data"
+	// StoreFile is the bbolt file inside the data dir.
+	StoreFile = "berth.db"
+)
+
+// Config is what a control plane needs to start.
+type Config struct {
+	// Listen is the TCP address of the API (host:port; port 0 picks one).
+	Listen string
+	// DataDir holds the store file; it is created when missing.
+	DataDir string
+	// Region and AccountID go into every ARN and into the SigV4 scope check.
+	Region    string
+	AccountID string
+	// Credentials are the key pairs requests may be signed with.
+	Credentials sigv4.CredentialLookup
+	// Logger receives structured logs; nil discards them.
+	Logger *slog.Logger
+	// NoSync turns off fsync in the store (tests and benchmarks only:
+	// acknowledged writes may be lost on a crash).
+	NoSync bool
+}
+
+// Server is a running control plane.
+type Server struct {
+	// URL is the endpoint clients use, e.g. http://127.0.0.1:4510.
+	URL string
+
+	cfg     Config
+	store   *boltstore.Store
+	control *control.Service
+	http    *httpserver.Server
+	cancel  context.CancelFunc
+	served  chan error
+}
+
+// Start opens the store, builds the control plane and serves the API on
+// cfg.Listen until Close.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	cfg = withDefaults(cfg)
+	if cfg.Credentials == nil {
+		return nil, errors.New("server: no credentials configured")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("server: data dir: %w", err)
+	}
+	st, err := boltstore.Open(filepath.Join(cfg.DataDir, StoreFile), boltstore.Options{NoSync: cfg.NoSync})
+	if err != nil {
+		return nil, fmt.Errorf("server: open store in %s: %w", cfg.DataDir, err)
+	}
+	s, err := assemble(ctx, cfg, st)
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	l, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("server: listen on %s: %w", cfg.Listen, err)
+	}
+	s.URL = "http://" + l.Addr().String()
+	serveCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel = cancel
+	s.served = make(chan error, 1)
+	go func() { s.served <- s.http.Serve(serveCtx, l) }()
+	cfg.Logger.Info("berth server started", "endpoint", s.URL, "data_dir", cfg.DataDir, "region", cfg.Region, "account", cfg.AccountID)
+	return s, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.Listen == "" {
+		cfg.Listen = DefaultListen
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = DefaultDataDir
+	}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	if cfg.AccountID == "" {
+		cfg.AccountID = DefaultAccountID
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return cfg
+}
+
+// assemble wires control plane, edge and HTTP routing over an open store.
+func assemble(ctx context.Context, cfg Config, st *boltstore.Store) (*Server, error) {
+	svc, err := control.New(control.Config{
+		Store:   st,
+		Account: ecs.Account{Region: cfg.Region, ID: cfg.AccountID},
+		Logger:  cfg.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("server: control plane: %w", err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(st.Collectors()...)
+	apiMetrics := ecsapi.NewMetrics()
+	reg.MustRegister(apiMetrics.Collectors()...)
+	api := ecsapi.New(ecsapi.Config{
+		Backend:  svc,
+		Verifier: &sigv4.Verifier{Credentials: cfg.Credentials, Region: cfg.Region, Service: "ecs"},
+		Logger:   cfg.Logger,
+		Metrics:  apiMetrics,
+	})
+	hs, err := httpserver.New(httpserver.Config{API: api, Metrics: reg, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, store: st, control: svc, http: hs}, nil
+}
+
+// Handler is the server's HTTP routing (for in-process benchmarks).
+func (s *Server) Handler() http.Handler { return s.http.Handler() }
+
+// Close stops serving (in-flight requests finish) and closes the store.
+func (s *Server) Close() error {
+	s.cancel()
+	var serveErr error
+	select {
+	case serveErr = <-s.served:
+	case <-time.After(httpserver.DefaultShutdownTimeout + time.Second):
+		serveErr = errors.New("server: http shutdown timed out")
+	}
+	return errors.Join(serveErr, s.store.Close())
+}
