@@ -14,7 +14,7 @@ import (
 // serverFlags are the flags of `berth server` (and the control-plane half of `berth up`).
 type serverFlags struct {
 	listen, dataDir, region, accountID, credentialsFile string
-	logLevel, logFormat                                string
+	logLevel, logFormat                                 string
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet) {

@@ -29,7 +29,9 @@ func taskDef(family string, opts ...func(*ecs.RegisterTaskDefinitionInput)) *ecs
 }
 
 func withContainer(c types.ContainerDefinition) func(*ecs.RegisterTaskDefinitionInput) {
-	return func(in *ecs.RegisterTaskDefinitionInput) { in.ContainerDefinitions = append(in.ContainerDefinitions, c) }
+	return func(in *ecs.RegisterTaskDefinitionInput) {
+		in.ContainerDefinitions = append(in.ContainerDefinitions, c)
+	}
 }
 
 func withTaskTags(tags ...types.Tag) func(*ecs.RegisterTaskDefinitionInput) {
