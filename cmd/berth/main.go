@@ -1,6 +1,8 @@
 // Command berth is a self-hosted container orchestrator that speaks the
 // Amazon ECS API. One binary holds every role:
 //
+//	berth up       the control plane and one local agent in one process
+//	berth env      prints the credentials of a data dir for the aws CLI
 //	berth server   the control plane (ECS JSON API, scheduler, durable state)
 //	berth agent    a node agent: registers a container instance and runs tasks
 //	berth fleet    many simulated agents in one process, for scale tests
@@ -26,6 +28,8 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
+		"up":      {"run the control plane and a local agent in one process (start here)", runUp},
+		"env":     {"print the credentials of a data dir as export lines and an aws profile", runEnv},
 		"server":  {"run the control plane: ECS API, scheduler, durable state", runServer},
 		"agent":   {"run a node agent that registers a container instance and runs its tasks", runAgent},
 		"fleet":   {"run many simulated agents in one process (load tests)", runFleet},
