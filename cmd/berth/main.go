@@ -3,6 +3,7 @@
 //
 //	berth up       the control plane and one local agent in one process
 //	berth env      prints the credentials of a data dir for the aws CLI
+//	berth ecs      the client: the aws CLI's ecs commands and flags
 //	berth server   the control plane (ECS JSON API, scheduler, durable state)
 //	berth agent    a node agent: registers a container instance and runs tasks
 //	berth fleet    many simulated agents in one process, for scale tests
@@ -13,6 +14,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -31,6 +33,7 @@ func commands() map[string]command {
 		"up":      {"run the control plane and a local agent in one process (start here)", runUp},
 		"env":     {"print the credentials of a data dir as export lines and an aws profile", runEnv},
 		"server":  {"run the control plane: ECS API, scheduler, durable state", runServer},
+		"ecs":     {"the ECS client: aws ecs commands and flags (berth ecs run-task ...)", runECS},
 		"agent":   {"run a node agent that registers a container instance and runs its tasks", runAgent},
 		"fleet":   {"run many simulated agents in one process (load tests)", runFleet},
 		"version": {"print the version", runVersion},
@@ -56,6 +59,10 @@ func run(ctx context.Context, args []string) int {
 		return 2
 	}
 	if err := cmd.run(ctx, args[1:]); err != nil {
+		var code exitCodeError
+		if errors.As(err, &code) {
+			return int(code)
+		}
 		fmt.Fprintf(os.Stderr, "berth %s: %v\n", args[0], err)
 		return 1
 	}

@@ -46,6 +46,7 @@ func main() {
 		"zz_generated_operations.go": writeOperations,
 		"zz_generated_validate.go":   writeValidation,
 		"zz_generated_dispatch.go":   writeDispatch,
+		"zz_generated_cli.go":        writeCLI,
 	}
 	for name, write := range files {
 		src, err := format.Source(write(m))

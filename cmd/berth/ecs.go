@@ -1,0 +1,22 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/berth-io/berth/internal/cli"
+)
+
+// exitCodeError carries a command's own exit code through run.
+type exitCodeError int
+
+func (e exitCodeError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// runECS is `berth ecs <command>`: the aws-CLI-compatible client.
+func runECS(ctx context.Context, args []string) error {
+	if code := cli.Main(ctx, args, os.Stdin, os.Stdout, os.Stderr); code != 0 {
+		return exitCodeError(code)
+	}
+	return nil
+}
