@@ -89,6 +89,14 @@ func exitCodeOf(c *taskContainer) *int32 {
 	return &code
 }
 
+// logExitCode is the exit code for a log line: the number, or "unknown".
+func logExitCode(c *taskContainer) any {
+	if p := exitCodeOf(c); p != nil {
+		return *p
+	}
+	return "unknown"
+}
+
 func modelTime(t time.Time) ecsmodel.Time {
 	if t.IsZero() {
 		return ecsmodel.Time{}

@@ -224,7 +224,7 @@ func (r *taskRunner) handleExit(ex containerExit) {
 		c.reason = truncate(res.Reason, maxReasonLen)
 	}
 	c.known = statusStopped
-	r.log.Info("container exited", "container", c.def.Name, "exitCode", exitCodeOf(c), "essential", c.essential)
+	r.log.Info("container exited", "container", c.def.Name, "exitCode", logExitCode(c), "essential", c.essential)
 	switch {
 	case c.essential:
 		if r.stopCode == "" && !r.desiredStopped() {

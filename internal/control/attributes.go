@@ -70,13 +70,14 @@ func (s *Service) changeAttributes(ctx context.Context, clusterRef string, attrs
 		return nil, err
 	}
 	var out []ecsmodel.Attribute
-	err := s.update(ctx, func(tx *store.Tx) error {
+	var changed map[string]*instanceRecord
+	rev, err := store.Update(ctx, s.store, func(tx *store.Tx) error {
 		cluster, _, err := s.activeCluster(tx, clusterRef)
 		if err != nil {
 			return err
 		}
 		out = make([]ecsmodel.Attribute, 0, len(attrs))
-		changed := map[string]*instanceRecord{}
+		changed = map[string]*instanceRecord{}
 		for _, a := range attrs {
 			id, err := s.attributeTarget(cluster, a)
 			if err != nil {
@@ -84,12 +85,11 @@ func (s *Service) changeAttributes(ctx context.Context, clusterRef string, attrs
 			}
 			inst := changed[id]
 			if inst == nil {
-				var alloc *allocRecord
 				var ok bool
-				if inst, alloc, ok, err = txGetInstance(tx, cluster, id); err != nil {
+				if inst, ok, err = txGet[instanceRecord](tx, instanceKey(cluster, id)); err != nil {
 					return err
 				}
-				if !ok || alloc.Status == ecs.InstanceInactive {
+				if !ok || inst.Instance.Status == ecs.InstanceInactive {
 					return errTargetNotFound(a.TargetId)
 				}
 				changed[id] = inst
@@ -110,6 +110,9 @@ func (s *Service) changeAttributes(ctx context.Context, clusterRef string, attrs
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, inst := range changed {
+		s.indexInstance(inst, rev)
 	}
 	return out, nil
 }
@@ -170,27 +173,15 @@ func (s *Service) ListAttributes(ctx context.Context, in *ecsmodel.ListAttribute
 	if err != nil {
 		return nil, err
 	}
-	allocs, err := listAll(ctx, s.store, allocPrefix(cluster))
-	if err != nil {
-		return nil, err
-	}
-	status := make(map[string]string, len(allocs))
-	for _, kv := range allocs {
-		a, err := decode[allocRecord](kv)
-		if err != nil {
-			return nil, err
-		}
-		status[lastKeySegment(kv.Key)] = a.Status
-	}
 	out := &ecsmodel.ListAttributesResponse{Attributes: []ecsmodel.Attribute{}}
 	last := ""
 	for _, kv := range insts {
-		if st, ok := status[lastKeySegment(kv.Key)]; !ok || st == ecs.InstanceInactive {
-			continue
-		}
 		inst, err := decode[instanceRecord](kv)
 		if err != nil {
 			return nil, err
+		}
+		if inst.Instance.Status == ecs.InstanceInactive {
+			continue
 		}
 		for _, a := range inst.Instance.Attributes {
 			pos := kv.Key + "\x00" + a.Name

@@ -81,29 +81,6 @@ func mergeSettings(settings, update []ecsmodel.ClusterSetting) []ecsmodel.Cluste
 	return out
 }
 
-// validateStrategy checks a default capacity provider strategy: at most 20
-// items, each provider once, at most one item with a base.
-func validateStrategy(items []ecsmodel.CapacityProviderStrategyItem) error {
-	if len(items) > 20 {
-		return ecs.InvalidParameter("The capacity provider strategy can have at most 20 items.")
-	}
-	seen := map[string]bool{}
-	bases := 0
-	for _, it := range items {
-		if seen[it.CapacityProvider] {
-			return ecs.InvalidParameter("Capacity provider %s appears more than once in the strategy.", it.CapacityProvider)
-		}
-		seen[it.CapacityProvider] = true
-		if it.Base > 0 {
-			bases++
-		}
-	}
-	if bases > 1 {
-		return ecs.InvalidParameter("Only one capacity provider in a strategy can have a base.")
-	}
-	return nil
-}
-
 // clusterFields says which optional parts a cluster view carries.
 type clusterFields struct {
 	tags, settings, statistics, configuration bool
@@ -127,40 +104,45 @@ func fieldsOf(include []ecsmodel.ClusterField) clusterFields {
 	return f
 }
 
-// clusterCounts are the counters every cluster view carries.
+// clusterCounts are the counters every cluster view carries: instances
+// ACTIVE or DRAINING, and tasks by last status (RUNNING, PENDING), in all
+// and launched on Fargate.
 type clusterCounts struct {
-	instances, running, pending int32
+	instances, running, pending    int32
+	fargateRunning, fargatePending int32
 }
 
-// countCluster sums the alloc records of a cluster: instances ACTIVE or
-// DRAINING, tasks running and pending on them.
-func (s *Service) countCluster(ctx context.Context, name string) (clusterCounts, error) {
-	kvs, err := listAll(ctx, s.store, allocPrefix(name))
-	if err != nil {
-		return clusterCounts{}, err
-	}
-	var c clusterCounts
-	for _, kv := range kvs {
-		a, err := decode[allocRecord](kv)
-		if err != nil {
-			return clusterCounts{}, err
+// countCluster reads the counters from the cluster's index.
+func (s *Service) countCluster(name string) clusterCounts {
+	cs := s.state(name)
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	c := clusterCounts{instances: int32(cs.liveInstances())}
+	for _, t := range cs.tasks {
+		if !t.committed {
+			continue
 		}
-		if a.Status == ecs.InstanceActive || a.Status == ecs.InstanceDraining {
-			c.instances++
+		fargate := t.launchType == string(ecsmodel.LaunchTypeFargate)
+		switch t.last {
+		case statusRunning:
+			c.running++
+			if fargate {
+				c.fargateRunning++
+			}
+		case statusPending:
+			c.pending++
+			if fargate {
+				c.fargatePending++
+			}
 		}
-		c.running += a.Running
-		c.pending += a.Pending
 	}
-	return c, nil
+	return c
 }
 
 // clusterView is the Cluster shape as Describe/Create/Update return it:
 // the record, the counters, and the optional parts f asks for.
 func (s *Service) clusterView(ctx context.Context, c ecsmodel.Cluster, f clusterFields) (ecsmodel.Cluster, error) {
-	counts, err := s.countCluster(ctx, c.ClusterName)
-	if err != nil {
-		return ecsmodel.Cluster{}, err
-	}
+	counts := s.countCluster(c.ClusterName)
 	c.RegisteredContainerInstancesCount = counts.instances
 	c.RunningTasksCount = counts.running
 	c.PendingTasksCount = counts.pending
@@ -185,16 +167,17 @@ func (s *Service) clusterView(ctx context.Context, c ecsmodel.Cluster, f cluster
 	return c, nil
 }
 
-// clusterStatistics is the STATISTICS list. berth runs every task on
-// registered instances (launch type EC2), so the Fargate and service
-// counters are zero.
+// clusterStatistics is the STATISTICS list. Tasks launched with launch
+// type FARGATE (or a Fargate capacity provider) count as Fargate tasks,
+// all others as EC2 tasks; services are not implemented, so their counters
+// are zero.
 func clusterStatistics(c clusterCounts) []ecsmodel.KeyValuePair {
 	n := func(v int32) string { return strconv.Itoa(int(v)) }
 	return []ecsmodel.KeyValuePair{
-		{Name: "runningEC2TasksCount", Value: n(c.running)},
-		{Name: "runningFargateTasksCount", Value: "0"},
-		{Name: "pendingEC2TasksCount", Value: n(c.pending)},
-		{Name: "pendingFargateTasksCount", Value: "0"},
+		{Name: "runningEC2TasksCount", Value: n(c.running - c.fargateRunning)},
+		{Name: "runningFargateTasksCount", Value: n(c.fargateRunning)},
+		{Name: "pendingEC2TasksCount", Value: n(c.pending - c.fargatePending)},
+		{Name: "pendingFargateTasksCount", Value: n(c.fargatePending)},
 		{Name: "activeEC2ServiceCount", Value: "0"},
 		{Name: "activeFargateServiceCount", Value: "0"},
 		{Name: "drainingEC2ServiceCount", Value: "0"},

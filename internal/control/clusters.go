@@ -27,7 +27,13 @@ func (s *Service) CreateCluster(ctx context.Context, in *ecsmodel.CreateClusterR
 	if err := validateSettings(in.Settings); err != nil {
 		return nil, err
 	}
-	if err := validateStrategy(in.DefaultCapacityProviderStrategy); err != nil {
+	req := *in
+	req.CapacityProviders = make([]string, len(in.CapacityProviders))
+	for i, p := range in.CapacityProviders {
+		req.CapacityProviders[i] = s.providerName(p)
+	}
+	in = &req
+	if err := checkClusterProviders(in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
 		return nil, err
 	}
 	var cluster ecsmodel.Cluster
@@ -40,7 +46,16 @@ func (s *Service) CreateCluster(ctx context.Context, in *ecsmodel.CreateClusterR
 			cluster = rec.Cluster
 			return nil
 		}
+		if bad, err := s.activeProviders(tx, in.CapacityProviders); err != nil || bad != "" {
+			if err == nil {
+				err = errProviderNotFound(bad)
+			}
+			return err
+		}
 		cluster = s.newCluster(name, in)
+		if err := s.associate(tx, name, nil, cluster.CapacityProviders); err != nil {
+			return err
+		}
 		if err := txPut(tx, clusterKey(name), clusterRecord{Cluster: cluster}); err != nil {
 			return err
 		}
@@ -106,7 +121,8 @@ func (s *Service) DeleteCluster(ctx context.Context, in *ecsmodel.DeleteClusterR
 }
 
 // setClusterStatus changes the status of cluster name to what next returns
-// for its current status, when next says to, and returns the cluster.
+// for its current status, when next says to, and returns the cluster. A
+// cluster that becomes INACTIVE loses its capacity providers.
 func (s *Service) setClusterStatus(ctx context.Context, name string, next func(status string) (string, bool)) (ecsmodel.Cluster, error) {
 	var cluster ecsmodel.Cluster
 	err := s.update(ctx, func(tx *store.Tx) error {
@@ -123,37 +139,41 @@ func (s *Service) setClusterStatus(ctx context.Context, name string, next func(s
 			return nil
 		}
 		cluster.Status = status
+		if status == clusterInactive {
+			if err := s.associate(tx, name, cluster.CapacityProviders, nil); err != nil {
+				return err
+			}
+			cluster.CapacityProviders = []string{}
+			cluster.DefaultCapacityProviderStrategy = []ecsmodel.CapacityProviderStrategyItem{}
+		}
 		return txPut(tx, clusterKey(name), clusterRecord{Cluster: cluster})
 	})
 	return cluster, err
 }
 
 // checkClusterEmpty fails when the cluster has ACTIVE or DRAINING instances
-// or tasks that have not stopped.
+// (read from the store, which has every registration committed before the
+// cluster became DEPROVISIONING) or tasks that have not stopped (read from
+// the index, which holds launches from before they commit).
 func (s *Service) checkClusterEmpty(ctx context.Context, name string) error {
-	allocs, err := listAll(ctx, s.store, allocPrefix(name))
+	insts, err := listAll(ctx, s.store, instancePrefix(name))
 	if err != nil {
 		return err
 	}
-	for _, kv := range allocs {
-		a, err := decode[allocRecord](kv)
+	for _, kv := range insts {
+		inst, err := decode[instanceRecord](kv)
 		if err != nil {
 			return err
 		}
-		if a.Status == ecs.InstanceActive || a.Status == ecs.InstanceDraining {
+		if st := inst.Instance.Status; st == ecs.InstanceActive || st == ecs.InstanceDraining {
 			return &ecs.Error{Code: ecs.CodeClusterContainsInstances, Message: "The Cluster cannot be deleted while Container Instances are active or draining."}
 		}
 	}
-	tasks, err := listAll(ctx, s.store, tasksPrefix(name))
-	if err != nil {
-		return err
-	}
-	for _, kv := range tasks {
-		t, err := decode[taskRecord](kv)
-		if err != nil {
-			return err
-		}
-		if t.Task.LastStatus != ecs.StatusStopped.String() && t.Task.LastStatus != ecs.StatusDeleted.String() {
+	cs := s.state(name)
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	for _, t := range cs.tasks {
+		if t.live() {
 			return &ecs.Error{Code: ecs.CodeClusterContainsTasks, Message: "The Cluster cannot be deleted while Tasks are active."}
 		}
 	}

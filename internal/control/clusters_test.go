@@ -161,11 +161,15 @@ func TestDeleteClusterErrors(t *testing.T) {
 
 	_, err = e.svc.DeregisterContainerInstance(e.ctx, &ecsmodel.DeregisterContainerInstanceRequest{Cluster: "busy", ContainerInstance: ci.ContainerInstanceArn})
 	wantCode(t, err, "")
+	// A task that has not stopped, on no live instance (left by a crash):
+	// written as a record, found by the index New rebuilds.
 	e.putTask("busy", "0123456789abcdef0123456789abcdef", "RUNNING")
+	e.reopen()
 	_, err = e.svc.DeleteCluster(e.ctx, &ecsmodel.DeleteClusterRequest{Cluster: "busy"})
 	wantError(t, err, ecs.CodeClusterContainsTasks, "The Cluster cannot be deleted while Tasks are active.")
 
 	e.putTask("busy", "0123456789abcdef0123456789abcdef", "STOPPED")
+	e.reopen()
 	out, err := e.svc.DeleteCluster(e.ctx, &ecsmodel.DeleteClusterRequest{Cluster: "busy"})
 	wantCode(t, err, "")
 	if out.Cluster.Status != "INACTIVE" {
@@ -173,11 +177,10 @@ func TestDeleteClusterErrors(t *testing.T) {
 	}
 }
 
-// putTask writes a task record the way the task work will (keys.go), so the
-// cluster rules about tasks can be tested before RunTask exists.
+// putTask writes a task record directly, as a crash could leave it.
 func (e *env) putTask(cluster, id, lastStatus string) {
 	e.t.Helper()
-	v := fmt.Sprintf(`{"task":{"taskArn":%q,"lastStatus":%q}}`, account.TaskARN(cluster, id), lastStatus)
+	v := fmt.Sprintf(`{"task":{"taskArn":%q,"lastStatus":%q,"desiredStatus":%q}}`, account.TaskARN(cluster, id), lastStatus, lastStatus)
 	if _, err := e.st.Commit(e.ctx, store.Batch{Ops: []store.Op{{Key: "/tasks/" + cluster + "/" + id, Value: []byte(v)}}}); err != nil {
 		e.t.Fatalf("put task: %v", err)
 	}

@@ -1,9 +1,13 @@
 // Package control implements berth's ECS control-plane use cases: clusters,
-// task definitions, container instances, attributes and tags (tasks follow).
+// task definitions, container instances, attributes, tags, capacity
+// providers and tasks (RunTask, StartTask, StopTask, DescribeTasks,
+// ListTasks).
 //
 // # Shape
 //
-// A Service holds no state of its own. Each operation is a method
+// A Service keeps everything durable in the store; its only state of its
+// own is the allocation index, derived from the store (see Allocations).
+// Each operation is a method
 //
 //	func (s *Service) Op(ctx context.Context, in *ecsmodel.OpRequest) (*ecsmodel.OpResponse, error)
 //
@@ -27,11 +31,30 @@
 // relevant change rewrites is read inside the transaction to pin it (see
 // the invariants).
 //
-// Container instances are split in two records: a cold description
-// (attributes, registered resources) and a hot allocation record (status,
-// remaining resources, task counts) that task placement checks and rewrites
-// in its commits, so that placing tasks never touches the cold record and
-// one revision check covers everything placement depends on.
+// # Allocations
+//
+// What tasks hold on their instances is not stored as such: each cluster
+// has an in-memory index (index.go) with the placement engine's view of
+// its instances and an entry per task, rebuilt by New from the instance
+// and task records. Task launches (launch.go) place and reserve under the
+// cluster's mutex, then commit the task records without it, so concurrent
+// launches share one fsync and can never overcommit an instance; a failed
+// commit releases the reservation. Every other write path applies its
+// committed records to the index afterwards. remainingResources and the
+// task counters of instances and clusters are read from the index. Since
+// placing a task rewrites no instance record, an instance's version rises
+// with the instance's own changes (registration, status, agent
+// connection), not with the tasks placed on it.
+//
+// # Tasks
+//
+// Tasks are launched PENDING with desired status RUNNING and stay so until
+// the agent reports otherwise through ApplyTaskStateChange; observers
+// registered with ObserveTasks hear of every committed change (the agent
+// channel delivers tasks that way). A task's resources are free as soon as
+// its desired status is STOPPED. The janitor (RunJanitor, Sweep) deletes
+// STOPPED tasks after Config.StoppedTaskRetention and expired clientToken
+// records.
 //
 // # Identifiers
 //

@@ -53,6 +53,16 @@ func (e *env) open(opts boltstore.Options) {
 	e.st, e.svc = st, svc
 }
 
+// reopen closes the store and opens it again with a new Service, as a
+// restart does.
+func (e *env) reopen() {
+	e.t.Helper()
+	if err := e.st.Close(); err != nil {
+		e.t.Fatalf("Close: %v", err)
+	}
+	e.open(boltstore.Options{NoSync: true})
+}
+
 // wantCode fails unless err is an *ecs.Error with code.
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()

@@ -34,19 +34,6 @@ func (s *Service) readActiveCluster(ctx context.Context, ref string) (string, er
 	return name, nil
 }
 
-// readInstance reads both halves of an instance outside a transaction.
-func (s *Service) readInstance(ctx context.Context, cluster, id string) (*instanceRecord, *allocRecord, bool, error) {
-	inst, ok, err := get[instanceRecord](ctx, s.store, instanceKey(cluster, id))
-	if err != nil || !ok {
-		return nil, nil, false, err
-	}
-	alloc, ok, err := get[allocRecord](ctx, s.store, allocKey(cluster, id))
-	if err != nil || !ok {
-		return nil, nil, false, err
-	}
-	return inst, alloc, true, nil
-}
-
 // instanceARNOf is the ARN reported for an instance reference in failures.
 func (s *Service) instanceARNOf(cluster, ref string) string {
 	if strings.HasPrefix(ref, "arn:") {
@@ -79,9 +66,8 @@ func (s *Service) DescribeContainerInstances(ctx context.Context, in *ecsmodel.D
 			return nil, err
 		}
 		var inst *instanceRecord
-		var alloc *allocRecord
 		if ok {
-			if inst, alloc, ok, err = s.readInstance(ctx, cluster, id); err != nil {
+			if inst, ok, err = get[instanceRecord](ctx, s.store, instanceKey(cluster, id)); err != nil {
 				return nil, err
 			}
 		}
@@ -89,7 +75,7 @@ func (s *Service) DescribeContainerInstances(ctx context.Context, in *ecsmodel.D
 			out.Failures = append(out.Failures, ecsmodel.Failure{Arn: s.instanceARNOf(cluster, ref), Reason: "MISSING"})
 			continue
 		}
-		view := instanceView(inst, alloc)
+		view := s.instanceView(inst)
 		if withTags {
 			tags, err := loadTags(ctx, s.store, instanceTagsKey(cluster, id))
 			if err != nil {
@@ -125,27 +111,24 @@ func (s *Service) ListContainerInstances(ctx context.Context, in *ecsmodel.ListC
 	if err != nil {
 		return nil, err
 	}
-	after, err := tokenAfter(op, in.NextToken, allocPrefix(cluster))
+	after, err := tokenAfter(op, in.NextToken, instancePrefix(cluster))
 	if err != nil {
 		return nil, err
 	}
-	kvs, next, err := scanPage(ctx, s.store, allocPrefix(cluster), after, limit, func(kv store.KV) (bool, error) {
-		alloc, err := decode[allocRecord](kv)
+	kvs, next, err := scanPage(ctx, s.store, instancePrefix(cluster), after, limit, func(kv store.KV) (bool, error) {
+		inst, err := decode[instanceRecord](kv)
 		if err != nil {
 			return false, err
 		}
-		if in.Status != "" && alloc.Status != string(in.Status) || in.Status == "" && alloc.Status == ecs.InstanceInactive {
+		status := inst.Instance.Status
+		if in.Status != "" && status != string(in.Status) || in.Status == "" && status == ecs.InstanceInactive {
 			return false, nil
 		}
 		if filter == nil {
 			return true, nil
 		}
-		inst, ok, err := get[instanceRecord](ctx, s.store, instanceKey(cluster, lastKeySegment(kv.Key)))
-		if err != nil || !ok {
-			return false, err
-		}
-		view := instanceView(inst, alloc)
-		return filter.Eval(instanceTarget{ci: &view}), nil
+		view := s.instanceView(inst)
+		return filter.Eval(instanceTarget{ci: &view, groups: s.instanceUse(cluster, inst.ID).groups}), nil
 	})
 	if err != nil {
 		return nil, err
@@ -175,8 +158,10 @@ func (s *Service) UpdateContainerInstancesState(ctx context.Context, in *ecsmode
 		return nil, ecs.InvalidParameter("containerInstances can have at most %d items.", maxUpdateInstances)
 	}
 	var out *ecsmodel.UpdateContainerInstancesStateResponse
-	err := s.update(ctx, func(tx *store.Tx) error {
+	var insts, changed []*instanceRecord
+	rev, err := store.Update(ctx, s.store, func(tx *store.Tx) error {
 		out = &ecsmodel.UpdateContainerInstancesStateResponse{ContainerInstances: []ecsmodel.ContainerInstance{}, Failures: []ecsmodel.Failure{}}
+		insts, changed = nil, nil
 		cluster, _, err := s.activeCluster(tx, in.Cluster)
 		if err != nil {
 			return err
@@ -187,9 +172,8 @@ func (s *Service) UpdateContainerInstancesState(ctx context.Context, in *ecsmode
 				return err
 			}
 			var inst *instanceRecord
-			var alloc *allocRecord
 			if ok {
-				if inst, alloc, ok, err = txGetInstance(tx, cluster, id); err != nil {
+				if inst, ok, err = txGet[instanceRecord](tx, instanceKey(cluster, id)); err != nil {
 					return err
 				}
 			}
@@ -197,22 +181,29 @@ func (s *Service) UpdateContainerInstancesState(ctx context.Context, in *ecsmode
 			case !ok:
 				out.Failures = append(out.Failures, ecsmodel.Failure{Arn: s.instanceARNOf(cluster, ref), Reason: "MISSING"})
 				continue
-			case alloc.Status == ecs.InstanceInactive:
+			case inst.Instance.Status == ecs.InstanceInactive:
 				out.Failures = append(out.Failures, ecsmodel.Failure{Arn: inst.Instance.ContainerInstanceArn, Reason: "INACTIVE"})
 				continue
-			case alloc.Status != status:
-				alloc.Status = status
-				alloc.Version++
-				if err := txPut(tx, allocKey(cluster, id), alloc); err != nil {
+			case inst.Instance.Status != status:
+				inst.Instance.Status = status
+				inst.Instance.Version++
+				if err := txPut(tx, instanceKey(cluster, id), inst); err != nil {
 					return err
 				}
+				changed = append(changed, inst)
 			}
-			out.ContainerInstances = append(out.ContainerInstances, instanceView(inst, alloc))
+			insts = append(insts, inst)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, inst := range changed {
+		s.indexInstance(inst, rev)
+	}
+	for _, inst := range insts {
+		out.ContainerInstances = append(out.ContainerInstances, s.instanceView(inst))
 	}
 	return out, nil
 }

@@ -178,71 +178,36 @@ func portResource(name string, ports []int32) ecsmodel.Resource {
 	return ecsmodel.Resource{Name: name, Type: typeStrings, StringSetValue: set}
 }
 
-// newAlloc is the alloc record of a freshly registered instance: everything
-// free but the reserved ports.
-func newAlloc(c capacity) allocRecord {
-	return allocRecord{
-		Status:         ecs.InstanceActive,
-		AgentConnected: true,
-		Version:        1,
-		CPU:            c.cpu,
-		Memory:         c.memory,
-		PortsTCP:       slices.Clone(c.tcp),
-		PortsUDP:       slices.Clone(c.udp),
-		GPUs:           slices.Clone(c.gpus),
-	}
-}
-
-// reallocate adjusts an alloc record to a re-registration that changed the
-// capacity from old to c, keeping what the instance's tasks hold: CPU and
-// memory move by the difference, the ports in use are the tasks' ports plus
-// the new reserved set, and GPUs assigned to tasks stay assigned.
-func (a *allocRecord) reallocate(old, c capacity) {
-	a.CPU += c.cpu - old.cpu
-	a.Memory += c.memory - old.memory
-	a.PortsTCP = reserve(a.PortsTCP, old.tcp, c.tcp)
-	a.PortsUDP = reserve(a.PortsUDP, old.udp, c.udp)
-	var free []string
-	for _, g := range c.gpus {
-		assigned := slices.Contains(old.gpus, g) && !slices.Contains(a.GPUs, g)
-		if !assigned {
-			free = append(free, g)
-		}
-	}
-	a.GPUs = free
-}
-
-// reserve swaps the reserved ports oldRes in the in-use set used for
-// newRes, keeping the ports tasks hold.
-func reserve(used, oldRes, newRes []int32) []int32 {
-	out := slices.DeleteFunc(slices.Clone(used), func(p int32) bool {
-		_, reserved := slices.BinarySearch(oldRes, p)
-		return reserved
-	})
-	out = append(out, newRes...)
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
 // remaining is the remainingResources list of an instance: its registered
-// resources with CPU and MEMORY as left over, PORTS and PORTS_UDP as the
-// ports in use (ECS reports ports that way), and GPU as the free ids.
-func remaining(registered []ecsmodel.Resource, a *allocRecord) []ecsmodel.Resource {
+// resources with CPU and MEMORY as left over by its tasks (never below
+// zero), PORTS and PORTS_UDP as the ports in use, reserved or held by
+// tasks (ECS reports ports that way), and GPU as the ids no task holds.
+func remaining(registered []ecsmodel.Resource, u instUse) []ecsmodel.Resource {
 	out := make([]ecsmodel.Resource, 0, len(registered))
 	for _, r := range registered {
 		switch r.Name {
 		case resCPU:
-			r = intResource(resCPU, a.CPU)
+			r = intResource(resCPU, max(int64(r.IntegerValue)-u.cpu, 0))
 		case resMemory:
-			r = intResource(resMemory, a.Memory)
+			r = intResource(resMemory, max(int64(r.IntegerValue)-u.mem, 0))
 		case resPorts:
-			r = portResource(resPorts, a.PortsTCP)
+			reserved, _ := portsResource(r)
+			r = portResource(resPorts, union(reserved, u.tcp))
 		case resPortsUDP:
-			r = portResource(resPortsUDP, a.PortsUDP)
+			reserved, _ := portsResource(r)
+			r = portResource(resPortsUDP, union(reserved, u.udp))
 		case resGPU:
-			r = ecsmodel.Resource{Name: resGPU, Type: typeStrings, StringSetValue: nonNil(slices.Clone(a.GPUs))}
+			free := slices.DeleteFunc(slices.Clone(r.StringSetValue), func(g string) bool { return slices.Contains(u.gpus, g) })
+			r = ecsmodel.Resource{Name: resGPU, Type: typeStrings, StringSetValue: nonNil(free)}
 		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// union merges two port lists, sorted and without duplicates.
+func union(a, b []int32) []int32 {
+	out := append(slices.Clone(a), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

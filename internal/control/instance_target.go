@@ -15,8 +15,7 @@ import (
 type instanceTarget struct {
 	ci *ecsmodel.ContainerInstance
 	// groups are the task groups of the tasks on the instance, for
-	// task:group. The task work fills them in; until tasks exist an
-	// instance runs no group.
+	// task:group (from the index; see instanceUse).
 	groups []string
 }
 

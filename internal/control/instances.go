@@ -28,8 +28,8 @@ import (
 // info, and keeps what tasks hold of the resources.
 //
 // The capacity provider is taken from the attribute berth.capacity-provider
-// (the request has no member for it). agentConnected is true from
-// registration on until berth has an agent channel that can say otherwise.
+// (the request has no member for it). A registration sets agentConnected;
+// the agent channel changes it afterwards (AgentConnected).
 func (s *Service) RegisterContainerInstance(ctx context.Context, in *ecsmodel.RegisterContainerInstanceRequest) (*ecsmodel.RegisterContainerInstanceResponse, error) {
 	c, err := parseCapacity(in.TotalResources, in.PlatformDevices)
 	if err != nil {
@@ -46,16 +46,15 @@ func (s *Service) RegisterContainerInstance(ctx context.Context, in *ecsmodel.Re
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	var view ecsmodel.ContainerInstance
-	err = s.update(ctx, func(tx *store.Tx) error {
+	var inst *instanceRecord
+	rev, err := store.Update(ctx, s.store, func(tx *store.Tx) error {
 		// Reading the ACTIVE cluster record makes it a condition of the
 		// commit, which a concurrent DeleteCluster breaks (see DeleteCluster).
 		cluster, _, err := s.activeCluster(tx, in.Cluster)
 		if err != nil {
 			return err
 		}
-		inst, alloc, err := s.existingRegistration(tx, cluster, in.ContainerInstanceArn, doc.InstanceID)
-		if err != nil {
+		if inst, err = s.existingRegistration(tx, cluster, in.ContainerInstanceArn, doc.InstanceID); err != nil {
 			return err
 		}
 		attrs := slices.Clone(attrs)
@@ -64,19 +63,17 @@ func (s *Service) RegisterContainerInstance(ctx context.Context, in *ecsmodel.Re
 			inst = &instanceRecord{Cluster: cluster, ID: id, Instance: ecsmodel.ContainerInstance{
 				ContainerInstanceArn: s.account.ContainerInstanceARN(cluster, id),
 				RegisteredAt:         s.timestamp(),
+				Status:               ecs.InstanceActive,
 			}}
-			a := newAlloc(c)
-			alloc = &a
 		} else {
-			alloc.reallocate(capacityOf(inst.Instance.RegisteredResources), c)
-			alloc.AgentConnected = true
-			alloc.Version++
 			for _, name := range inst.Custom {
 				if i := slices.IndexFunc(inst.Instance.Attributes, func(a ecsmodel.Attribute) bool { return a.Name == name }); i >= 0 {
 					attrs = setAttribute(attrs, name, inst.Instance.Attributes[i].Value)
 				}
 			}
 		}
+		inst.Instance.AgentConnected = true
+		inst.Instance.Version++
 		if old := inst.Instance.Ec2InstanceId; old != "" && old != doc.InstanceID {
 			if err := dropEC2Index(tx, cluster, old, inst.ID); err != nil {
 				return err
@@ -87,7 +84,7 @@ func (s *Service) RegisterContainerInstance(ctx context.Context, in *ecsmodel.Re
 		inst.Instance.Attributes = attrs
 		inst.Instance.RegisteredResources = c.resources()
 		inst.Instance.VersionInfo = in.VersionInfo
-		if err := s.putInstance(tx, inst, alloc); err != nil {
+		if err := txPut(tx, instanceKey(cluster, inst.ID), inst); err != nil {
 			return err
 		}
 		if doc.InstanceID != "" {
@@ -95,78 +92,68 @@ func (s *Service) RegisterContainerInstance(ctx context.Context, in *ecsmodel.Re
 				return err
 			}
 		}
+		if len(in.Tags) == 0 {
+			return nil
+		}
 		tags, err := txLoadTags(tx, instanceTagsKey(cluster, inst.ID))
 		if err != nil {
 			return err
 		}
-		if len(in.Tags) > 0 {
-			tags = mergeTags(tags, in.Tags)
-			if len(tags) > maxTags {
-				return ecs.InvalidParameter("Too many tags: the instance would have %d, the limit is %d.", len(tags), maxTags)
-			}
-			if err := txStoreTags(tx, instanceTagsKey(cluster, inst.ID), tags); err != nil {
-				return err
-			}
+		tags = mergeTags(tags, in.Tags)
+		if len(tags) > maxTags {
+			return ecs.InvalidParameter("Too many tags: the instance would have %d, the limit is %d.", len(tags), maxTags)
 		}
-		view = instanceView(inst, alloc)
-		view.Tags = tags
-		return nil
+		return txStoreTags(tx, instanceTagsKey(inst.Cluster, inst.ID), tags)
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.indexInstance(inst, rev)
+	view := s.instanceView(inst)
+	tags, err := loadTags(ctx, s.store, instanceTagsKey(inst.Cluster, inst.ID))
+	if err != nil {
+		return nil, err
+	}
+	view.Tags = tags
 	return &ecsmodel.RegisterContainerInstanceResponse{ContainerInstance: &view}, nil
 }
 
 // existingRegistration finds the instance a registration updates: the one
 // named by arn, else the ACTIVE or DRAINING one registered for ec2ID. It
-// returns nil records for a new registration.
-func (s *Service) existingRegistration(tx *store.Tx, cluster, arn, ec2ID string) (*instanceRecord, *allocRecord, error) {
+// returns nil for a new registration.
+func (s *Service) existingRegistration(tx *store.Tx, cluster, arn, ec2ID string) (*instanceRecord, error) {
 	if arn != "" {
 		id, ok, err := s.instanceID(cluster, arn)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if !ok {
-			return nil, nil, ecs.InvalidParameter("Invalid containerInstanceArn %s.", arn)
+			return nil, ecs.InvalidParameter("Invalid containerInstanceArn %s.", arn)
 		}
-		inst, alloc, ok, err := txGetInstance(tx, cluster, id)
+		inst, ok, err := txGet[instanceRecord](tx, instanceKey(cluster, id))
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if !ok {
-			return nil, nil, ecs.InvalidParameter("Container instance %s does not exist in cluster %s.", arn, cluster)
+			return nil, ecs.InvalidParameter("Container instance %s does not exist in cluster %s.", arn, cluster)
 		}
-		if alloc.Status == ecs.InstanceInactive {
-			return nil, nil, ecs.ClientError("Container instance %s has been deregistered; register it again without containerInstanceArn.", arn)
+		if inst.Instance.Status == ecs.InstanceInactive {
+			return nil, ecs.ClientError("Container instance %s has been deregistered; register it again without containerInstanceArn.", arn)
 		}
-		return inst, alloc, nil
+		return inst, nil
 	}
 	if ec2ID == "" {
-		return nil, nil, nil
+		return nil, nil
 	}
 	idx, ok, err := txGet[ec2IDRecord](tx, ec2IDKey(cluster, ec2ID))
 	if err != nil || !ok {
-		return nil, nil, err
+		return nil, err
 	}
-	inst, alloc, ok, err := txGetInstance(tx, cluster, idx.ID)
-	if err != nil || !ok || alloc.Status == ecs.InstanceInactive {
-		return nil, nil, err
+	inst, ok, err := txGet[instanceRecord](tx, instanceKey(cluster, idx.ID))
+	if err != nil || !ok || inst.Instance.Status == ecs.InstanceInactive {
+		return nil, err
 	}
-	return inst, alloc, nil
-}
-
-// txGetInstance reads both halves of an instance inside a transaction.
-func txGetInstance(tx *store.Tx, cluster, id string) (*instanceRecord, *allocRecord, bool, error) {
-	inst, ok, err := txGet[instanceRecord](tx, instanceKey(cluster, id))
-	if err != nil || !ok {
-		return nil, nil, false, err
-	}
-	alloc, ok, err := txGet[allocRecord](tx, allocKey(cluster, id))
-	if err != nil || !ok {
-		return nil, nil, false, err
-	}
-	return inst, alloc, true, nil
+	return inst, nil
 }
 
 // dropEC2Index deletes the EC2 instance id index entry of cluster for ec2ID
@@ -183,38 +170,31 @@ func dropEC2Index(tx *store.Tx, cluster, ec2ID, id string) error {
 	return nil
 }
 
-// putInstance writes both halves of an instance.
-func (s *Service) putInstance(tx *store.Tx, inst *instanceRecord, alloc *allocRecord) error {
-	if err := txPut(tx, instanceKey(inst.Cluster, inst.ID), inst); err != nil {
-		return err
-	}
-	return txPut(tx, allocKey(inst.Cluster, inst.ID), alloc)
-}
-
-// instanceView joins the halves of an instance into the ContainerInstance
-// shape the API returns.
-func instanceView(inst *instanceRecord, a *allocRecord) ecsmodel.ContainerInstance {
+// instanceView is the ContainerInstance shape the API returns: the record
+// with remainingResources and the task counters from the index.
+func (s *Service) instanceView(inst *instanceRecord) ecsmodel.ContainerInstance {
+	u := s.instanceUse(inst.Cluster, inst.ID)
 	ci := inst.Instance
-	ci.Status = a.Status
-	ci.AgentConnected = a.AgentConnected
-	ci.Version = a.Version
-	ci.RunningTasksCount = a.Running
-	ci.PendingTasksCount = a.Pending
+	ci.RunningTasksCount = u.running
+	ci.PendingTasksCount = u.pending
 	ci.Attributes = nonNil(slices.Clone(ci.Attributes))
 	ci.RegisteredResources = slices.Clone(ci.RegisteredResources)
-	ci.RemainingResources = remaining(ci.RegisteredResources, a)
+	ci.RemainingResources = remaining(ci.RegisteredResources, u)
 	return ci
 }
 
 // DeregisterContainerInstance deregisters an instance: its status becomes
-// INACTIVE and it can receive no tasks. With tasks on it (running or
-// pending) it refuses unless force is set, with ECS's error. A forced
-// deregistration leaves the tasks to the task lifecycle work (they are to
-// be stopped); deregistering an INACTIVE instance returns it again.
+// INACTIVE and it can receive no tasks. With tasks on it that have not
+// stopped it refuses unless force is set, with ECS's error. A forced
+// deregistration then stops those tasks (desired and last status STOPPED,
+// stop code TerminationNotice) and frees what they held. Deregistering an
+// INACTIVE instance returns it again.
 func (s *Service) DeregisterContainerInstance(ctx context.Context, in *ecsmodel.DeregisterContainerInstanceRequest) (*ecsmodel.DeregisterContainerInstanceResponse, error) {
 	force := in.Force != nil && *in.Force
-	var view ecsmodel.ContainerInstance
-	err := s.update(ctx, func(tx *store.Tx) error {
+	var inst *instanceRecord
+	changed := false
+	rev, err := store.Update(ctx, s.store, func(tx *store.Tx) error {
+		changed = false
 		cluster, _, err := s.activeCluster(tx, in.Cluster)
 		if err != nil {
 			return err
@@ -223,35 +203,39 @@ func (s *Service) DeregisterContainerInstance(ctx context.Context, in *ecsmodel.
 		if err != nil {
 			return err
 		}
-		var inst *instanceRecord
-		var alloc *allocRecord
 		if ok {
-			if inst, alloc, ok, err = txGetInstance(tx, cluster, id); err != nil {
+			if inst, ok, err = txGet[instanceRecord](tx, instanceKey(cluster, id)); err != nil {
 				return err
 			}
 		}
 		if !ok {
 			return ecs.InvalidParameter("Container instance %s not found in cluster %s.", in.ContainerInstance, cluster)
 		}
-		if alloc.Status != ecs.InstanceInactive {
-			if !force && (alloc.Running > 0 || alloc.Pending > 0) {
-				return ecs.InvalidParameter("Found running tasks on the instance.")
-			}
-			alloc.Status = ecs.InstanceInactive
-			alloc.AgentConnected = false
-			alloc.Version++
-			if err := txPut(tx, allocKey(cluster, id), alloc); err != nil {
-				return err
-			}
-			if err := dropEC2Index(tx, cluster, inst.Instance.Ec2InstanceId, id); err != nil {
-				return err
-			}
+		if inst.Instance.Status == ecs.InstanceInactive {
+			return nil
 		}
-		view = instanceView(inst, alloc)
-		return nil
+		if !force && len(s.liveTasksOn(cluster, id)) > 0 {
+			return ecs.InvalidParameter("Found running tasks on the instance.")
+		}
+		changed = true
+		inst.Instance.Status = ecs.InstanceInactive
+		inst.Instance.AgentConnected = false
+		inst.Instance.Version++
+		if err := txPut(tx, instanceKey(cluster, id), inst); err != nil {
+			return err
+		}
+		return dropEC2Index(tx, cluster, inst.Instance.Ec2InstanceId, id)
 	})
 	if err != nil {
 		return nil, err
 	}
+	if changed {
+		s.indexInstance(inst, rev)
+		reason := "Container instance " + inst.Instance.ContainerInstanceArn + " was deregistered."
+		if err := s.stopTasksOn(ctx, inst.Cluster, inst.ID, reason); err != nil {
+			return nil, err
+		}
+	}
+	view := s.instanceView(inst)
 	return &ecsmodel.DeregisterContainerInstanceResponse{ContainerInstance: &view}, nil
 }

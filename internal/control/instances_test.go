@@ -11,7 +11,6 @@ import (
 	"github.com/berth-io/berth/internal/ecs"
 	"github.com/berth-io/berth/internal/ecsmodel"
 	"github.com/berth-io/berth/internal/ecstest"
-	"github.com/berth-io/berth/internal/store"
 )
 
 var instanceARN = regexp.MustCompile(`^arn:aws:ecs:us-east-1:123456789012:container-instance/default/[0-9a-f]{32}$`)
@@ -220,26 +219,6 @@ func TestReRegisterByARN(t *testing.T) {
 	}
 }
 
-// setTaskCounts rewrites the counters of an instance's alloc record, as the
-// task work will when it places tasks.
-func (e *env) setTaskCounts(cluster, id string, running, pending int) {
-	e.t.Helper()
-	key := "/allocs/" + cluster + "/" + id
-	kv, ok, err := e.st.Get(e.ctx, key)
-	if err != nil || !ok {
-		e.t.Fatalf("get %s: %v %v", key, ok, err)
-	}
-	var rec map[string]any
-	if err := json.Unmarshal(kv.Value, &rec); err != nil {
-		e.t.Fatal(err)
-	}
-	rec["running"], rec["pending"] = running, pending
-	v, _ := json.Marshal(rec)
-	if _, err := e.st.Commit(e.ctx, store.Batch{Ops: []store.Op{{Key: key, Value: v}}}); err != nil {
-		e.t.Fatal(err)
-	}
-}
-
 func TestDeregisterContainerInstance(t *testing.T) {
 	e := newEnv(t)
 	e.createCluster("other")
@@ -260,10 +239,11 @@ func TestDeregisterContainerInstance(t *testing.T) {
 		})
 	}
 
-	e.setTaskCounts("default", id, 1, 0)
+	e.register()
+	task := e.run().Tasks[0]
 	_, err := e.svc.DeregisterContainerInstance(e.ctx, &ecsmodel.DeregisterContainerInstanceRequest{ContainerInstance: id})
 	wantError(t, err, ecs.CodeInvalidParameter, "Found running tasks on the instance.")
-	e.setTaskCounts("default", id, 0, 1)
+	e.stopTask("", task.TaskArn) // still stopping (PENDING): it has not stopped
 	_, err = e.svc.DeregisterContainerInstance(e.ctx, &ecsmodel.DeregisterContainerInstanceRequest{ContainerInstance: id, Force: ptr(false)})
 	wantCode(t, err, ecs.CodeInvalidParameter)
 
@@ -274,6 +254,9 @@ func TestDeregisterContainerInstance(t *testing.T) {
 	}
 	if got := e.describeInstance("", id).Status; got != "INACTIVE" {
 		t.Errorf("got described status %s, want INACTIVE", got)
+	}
+	if got := e.describeTask("", task.TaskArn); got.LastStatus != "STOPPED" || got.DesiredStatus != "STOPPED" || got.StopCode != "UserInitiated" {
+		t.Errorf("got task %s/%s stop code %s after forced deregistration, want STOPPED/STOPPED, the stop code kept", got.LastStatus, got.DesiredStatus, got.StopCode)
 	}
 	if got := e.listInstances(t, ecsmodel.ListContainerInstancesRequest{}); len(got) != 0 {
 		t.Errorf("got %v listed, want deregistered instances left out", got)

@@ -13,37 +13,42 @@
 //	/taskdefs/<family>/<revision>         taskDefRecord: the TaskDefinition shape;
 //	                                      revision zero-padded to 7 digits so keys
 //	                                      sort numerically (1 .. 1,000,000)
-//	/instances/<cluster>/<id>             instanceRecord (cold): description,
-//	                                      attributes, registered resources, version
-//	                                      info; rewritten on (re-)registration and
-//	                                      by Put/DeleteAttributes
-//	/allocs/<cluster>/<id>                allocRecord (hot): status, agent
-//	                                      connection, version, remaining CPU,
-//	                                      MEMORY, used PORTS/PORTS_UDP, free GPUs,
-//	                                      running and pending task counts. Created
-//	                                      at registration; every RunTask/StartTask
-//	                                      commit checks ("unchanged since") and
-//	                                      rewrites the allocs it places on, so one
-//	                                      revision check covers all resources and
-//	                                      the instance's schedulability (status).
+//	/instances/<cluster>/<id>             instanceRecord: description, attributes,
+//	                                      registered resources, version info,
+//	                                      status, agent connection, version;
+//	                                      rewritten on (re-)registration, by
+//	                                      Put/DeleteAttributes, status changes,
+//	                                      deregistration and agent connection
+//	                                      changes. No allocation is stored:
+//	                                      remaining resources and task counts
+//	                                      come from the tasks (see index.go)
 //	/ec2ids/<cluster>/<ec2-instance-id>   ec2IDRecord: the container instance id
 //	                                      registered for that EC2 instance while it
 //	                                      is ACTIVE or DRAINING (registration
 //	                                      idempotency; deleted on deregistration)
-//	/tags/<arn-type>/<arn-resource>       tagsRecord: the user tags of one resource,
+//	/tags/<arn-type>/<arn-resource>       tagsRecord: the tags of one resource,
 //	                                      e.g. /tags/cluster/<name>,
 //	                                      /tags/task-definition/<family>/<revision>,
 //	                                      /tags/container-instance/<cluster>/<id>,
-//	                                      /tags/task/<cluster>/<id>; absent = none
-//	/tasks/<cluster>/<id>                 taskRecord: one task (RunTask/StartTask,
-//	                                      written by the task work that follows; it
-//	                                      records what the task reserved on its
-//	                                      instance so StopTask can give it back)
-//	/tokens/<cluster>/<token>             (task work, not written yet) RunTask
-//	                                      clientToken → the task ARNs it created
-//	                                      and a hash of the request, created in
-//	                                      the same commit as the tasks with an
-//	                                      Absent condition
+//	                                      /tags/task/<cluster>/<id>,
+//	                                      /tags/capacity-provider/<name>; absent = none
+//	/tasks/<cluster>/<id>                 taskRecord: one task (RunTask/StartTask):
+//	                                      the Task shape plus its instance, what it
+//	                                      reserved there (held while desired
+//	                                      RUNNING) and its host port assignments.
+//	                                      Created with an Absent condition;
+//	                                      deleted by the janitor once STOPPED for
+//	                                      longer than the retention
+//	/tokens/<cluster>/<escaped token>     tokenRecord: RunTask clientToken → the
+//	                                      request hash, task ARNs and failures,
+//	                                      expiry (24 h); created in the same
+//	                                      commit as the tasks (Absent, or
+//	                                      Unchanged when replacing an expired one)
+//	/capacity-providers/<name>            capacityProviderRecord: a provider made
+//	                                      by CreateCapacityProvider (FARGATE and
+//	                                      FARGATE_SPOT are built in and have no
+//	                                      record) and the clusters it is
+//	                                      associated with
 //
 // Names and ids in keys are restricted to [A-Za-z0-9_-] (cluster names,
 // families, hex ids) and need no escaping; EC2 instance ids and client tokens
@@ -52,15 +57,24 @@
 // Invariants:
 //   - A cluster record is never deleted: DeleteCluster marks it INACTIVE and a
 //     later CreateCluster of that name makes it ACTIVE again.
-//   - Every instanceRecord has an allocRecord with the same cluster and id,
-//     written in the same batch.
 //   - Everything that adds to a cluster (instance registration, task
-//     launches) reads its cluster record inside the transaction and needs it
-//     ACTIVE; DeleteCluster first commits the record as DEPROVISIONING, then
-//     checks that the cluster is empty, then commits it INACTIVE (or ACTIVE
-//     again), so no addition can slip past the check.
+//     launches) reads its cluster record inside the transaction (or, for
+//     task launches, commits on the condition that it is unchanged since it
+//     was read ACTIVE); DeleteCluster first commits the record as
+//     DEPROVISIONING, then checks that the cluster is empty, then commits it
+//     INACTIVE (or ACTIVE again), so no addition can slip past the check.
+//   - A task launch commits on the condition that the records of the
+//     instances it was placed on are unchanged since the index last applied
+//     them, so a task never lands on an instance deregistered or drained
+//     meanwhile.
+//   - Allocations live only in the per-cluster in-memory index, which every
+//     write path updates after its commit (ordered by store revision) and
+//     which New rebuilds from the instance and task records; task launches
+//     reserve in the index before they commit and release on failure.
 //   - A family record exists once any revision of the family was registered
 //     and is rewritten by every registration and deregistration of it.
+//   - A provider record lists exactly the clusters whose capacityProviders
+//     name it; both sides change in one commit.
 package control
 
 import (
@@ -76,11 +90,11 @@ const (
 	prefixFamilies  = "/families/"
 	prefixTaskDefs  = "/taskdefs/"
 	prefixInstances = "/instances/"
-	prefixAllocs    = "/allocs/"
 	prefixEC2IDs    = "/ec2ids/"
 	prefixTags      = "/tags/"
 	prefixTasks     = "/tasks/"
 	prefixTokens    = "/tokens/"
+	prefixProviders = "/capacity-providers/"
 )
 
 // revisionDigits is the zero-padded width of revisions in task definition keys.
@@ -117,15 +131,19 @@ func instancePrefix(cluster string) string { return prefixInstances + cluster + 
 
 func instanceKey(cluster, id string) string { return instancePrefix(cluster) + id }
 
-func allocPrefix(cluster string) string { return prefixAllocs + cluster + "/" }
-
-func allocKey(cluster, id string) string { return allocPrefix(cluster) + id }
-
 func ec2IDKey(cluster, ec2ID string) string {
 	return prefixEC2IDs + cluster + "/" + url.PathEscape(ec2ID)
 }
 
 func tasksPrefix(cluster string) string { return prefixTasks + cluster + "/" }
+
+func taskKey(cluster, id string) string { return tasksPrefix(cluster) + id }
+
+func tokenKey(cluster, token string) string {
+	return prefixTokens + cluster + "/" + url.PathEscape(token)
+}
+
+func providerKey(name string) string { return prefixProviders + name }
 
 // Tags keys, one per taggable resource type.
 
@@ -142,6 +160,10 @@ func instanceTagsKey(cluster, id string) string {
 func instanceTagsPrefix(cluster string) string {
 	return prefixTags + "container-instance/" + cluster + "/"
 }
+
+func taskTagsKey(cluster, id string) string { return prefixTags + "task/" + cluster + "/" + id }
+
+func providerTagsKey(name string) string { return prefixTags + "capacity-provider/" + name }
 
 // lastKeySegment returns what follows the last '/' of a key.
 func lastKeySegment(key string) string {

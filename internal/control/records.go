@@ -1,13 +1,15 @@
 package control
 
 import (
+	"time"
+
 	"github.com/berth-io/berth/internal/ecsmodel"
 )
 
 // clusterRecord is stored at /clusters/<name>. The counters of the Cluster
 // shape (registered instances, running and pending tasks, services) are zero
-// here and computed from the alloc records when a cluster is described; its
-// tags live under /tags/cluster/<name>.
+// here and computed from the cluster's in-memory index when a cluster is
+// described; its tags live under /tags/cluster/<name>.
 type clusterRecord struct {
 	Cluster ecsmodel.Cluster `json:"cluster"`
 }
@@ -32,13 +34,13 @@ type taskDefRecord struct {
 	TaskDefinition ecsmodel.TaskDefinition `json:"taskDefinition"`
 }
 
-// instanceRecord is the cold half of a container instance, stored at
-// /instances/<cluster>/<id>. Instance holds the description fields
-// (containerInstanceArn, ec2InstanceId, capacityProviderName, attributes,
-// registeredResources, registeredAt, versionInfo); the fields that change
-// with placement and state (status, agentConnected, version,
-// remainingResources, task counts) are left empty and come from the
-// allocRecord when the instance is described.
+// instanceRecord is a container instance, stored at
+// /instances/<cluster>/<id>. Instance holds the description and state
+// fields (containerInstanceArn, ec2InstanceId, capacityProviderName,
+// attributes, registeredResources, registeredAt, versionInfo, status,
+// agentConnected, version). remainingResources and the task counters are
+// left empty: they are derived from the tasks, through the cluster's
+// in-memory index, when the instance is described.
 type instanceRecord struct {
 	Cluster  string                     `json:"cluster"`
 	ID       string                     `json:"id"`
@@ -47,36 +49,6 @@ type instanceRecord struct {
 	// attributes that count toward the limit of 10 per resource.
 	// Attributes registered by the agent or derived by berth do not count.
 	Custom []string `json:"custom,omitempty"`
-}
-
-// allocRecord is the hot half of a container instance, stored at
-// /allocs/<cluster>/<id>: everything a placement decision reads and
-// rewrites, in one record so that one "unchanged since" condition protects
-// a placement against every concurrent change of the instance.
-type allocRecord struct {
-	// Status is ACTIVE, DRAINING or INACTIVE (deregistered).
-	Status string `json:"status"`
-	// AgentConnected is set at registration (berth has no agent channel
-	// yet) and cleared at deregistration.
-	AgentConnected bool `json:"agentConnected"`
-	// Version rises by one with every change of the instance that ECS would
-	// announce as a state change: registration, status, resources.
-	Version int64 `json:"version"`
-	// CPU and Memory are the remaining CPU units and MiB: registered minus
-	// the reservations of the tasks placed here.
-	CPU    int64 `json:"cpu"`
-	Memory int64 `json:"memory"`
-	// PortsTCP and PortsUDP are the host ports in use, sorted: the
-	// registered reserved ports plus the static host ports of the tasks
-	// placed here. This is what ECS reports as remaining PORTS.
-	PortsTCP []int32 `json:"portsTcp,omitempty"`
-	PortsUDP []int32 `json:"portsUdp,omitempty"`
-	// GPUs are the ids of the GPUs not assigned to a task, sorted.
-	GPUs []string `json:"gpus,omitempty"`
-	// Running counts the tasks placed here with desired status RUNNING;
-	// Pending those whose last status is PENDING (ECS's definitions).
-	Running int32 `json:"running"`
-	Pending int32 `json:"pending"`
 }
 
 // ec2IDRecord is stored at /ec2ids/<cluster>/<ec2-instance-id>.
@@ -89,9 +61,74 @@ type tagsRecord struct {
 	Tags []ecsmodel.Tag `json:"tags"`
 }
 
-// taskRecord is stored at /tasks/<cluster>/<id>. The task work that follows
-// extends it with what the task reserved on its instance; the cluster code
-// here only reads the task's status.
+// taskRecord is stored at /tasks/<cluster>/<id>: the Task shape as
+// DescribeTasks returns it (without tags, which live under
+// /tags/task/<cluster>/<id>), and what berth keeps about the task besides.
 type taskRecord struct {
 	Task ecsmodel.Task `json:"task"`
+	// InstanceID is the container instance the task was placed on.
+	InstanceID string `json:"instanceId"`
+	// Family and Revision name the task definition.
+	Family   string `json:"family"`
+	Revision int32  `json:"revision"`
+	// ServiceName is the service that started the task; "" for RunTask
+	// and StartTask.
+	ServiceName string `json:"serviceName,omitempty"`
+	// Alloc is what the task reserved on its instance. It is held while
+	// the desired status is RUNNING; the index gives it back as soon as
+	// the desired status becomes STOPPED.
+	Alloc taskAlloc `json:"alloc"`
+	// HostPorts are the host ports placement assigned, one per port
+	// mapping of each container, for the agent and for networkBindings.
+	HostPorts []hostPortAssignment `json:"hostPorts,omitempty"`
+	// ReferenceID, NetworkConfiguration and VolumeConfigurations are kept
+	// as the request gave them; the Task shape has no members for them.
+	ReferenceID          string                             `json:"referenceId,omitempty"`
+	NetworkConfiguration *ecsmodel.NetworkConfiguration     `json:"networkConfiguration,omitempty"`
+	VolumeConfigurations []ecsmodel.TaskVolumeConfiguration `json:"volumeConfigurations,omitempty"`
+}
+
+// taskAlloc is the stored form of a placement.Allocation.
+type taskAlloc struct {
+	Group    string   `json:"group"`
+	CPU      int64    `json:"cpu"`
+	Memory   int64    `json:"memory"`
+	Ports    []uint16 `json:"ports,omitempty"`
+	PortsUDP []uint16 `json:"portsUdp,omitempty"`
+	GPUIDs   []string `json:"gpuIds,omitempty"`
+}
+
+// hostPortAssignment binds one port mapping of a container to a host port.
+// For awsvpc tasks HostPort is the container port, not reserved on the
+// instance (the task has its own network interface); for network mode none
+// it is 0.
+type hostPortAssignment struct {
+	Container     string                     `json:"container"`
+	ContainerPort int32                      `json:"containerPort"`
+	HostPort      int32                      `json:"hostPort"`
+	Protocol      ecsmodel.TransportProtocol `json:"protocol"`
+}
+
+// tokenRecord is stored at /tokens/<cluster>/<escaped token>: the outcome
+// of the RunTask call that first used a clientToken.
+type tokenRecord struct {
+	// Hash identifies the request (see requestHash).
+	Hash string `json:"hash"`
+	// TaskARNs are the tasks the call created, Failures its failures.
+	TaskARNs []string           `json:"taskArns"`
+	Failures []ecsmodel.Failure `json:"failures,omitempty"`
+	// ExpiresAt is when the token may be used for a new request.
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// capacityProviderRecord is stored at /capacity-providers/<name>; its tags
+// live under /tags/capacity-provider/<name>.
+type capacityProviderRecord struct {
+	Provider ecsmodel.CapacityProvider `json:"capacityProvider"`
+	// Clusters are the clusters the provider is associated with
+	// (PutClusterCapacityProviders, CreateCluster), sorted. Every change of
+	// a cluster's providers rewrites the records of the providers it adds
+	// or removes, so DeleteCapacityProvider's read of this record is a
+	// condition that a concurrent association breaks.
+	Clusters []string `json:"clusters,omitempty"`
 }

@@ -105,6 +105,9 @@ func TestBindExposesOperations(t *testing.T) {
 		"ListContainerInstances", "UpdateContainerInstancesState",
 		"PutAttributes", "DeleteAttributes", "ListAttributes",
 		"TagResource", "UntagResource", "ListTagsForResource",
+		"RunTask", "StartTask", "StopTask", "DescribeTasks", "ListTasks",
+		"CreateCapacityProvider", "DescribeCapacityProviders", "UpdateCapacityProvider", "DeleteCapacityProvider",
+		"PutClusterCapacityProviders",
 	}
 	var got []string
 	for name := range handlers {

@@ -27,7 +27,20 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives operational messages; nil discards them.
 	Logger *slog.Logger
+	// StoppedTaskRetention is how long a STOPPED task stays describable
+	// before the janitor deletes it (DefaultStoppedTaskRetention when 0).
+	// ECS keeps stopped tasks visible for at least an hour.
+	StoppedTaskRetention time.Duration
+	// ClientTokenTTL is how long a RunTask clientToken is remembered
+	// (DefaultClientTokenTTL when 0).
+	ClientTokenTTL time.Duration
 }
+
+// Defaults of Config.
+const (
+	DefaultStoppedTaskRetention = time.Hour
+	DefaultClientTokenTTL       = 24 * time.Hour
+)
 
 // Service implements the ECS control-plane operations. Every exported
 // method with the shape Op(ctx, *ecsmodel.OpRequest) (*ecsmodel.OpResponse,
@@ -36,16 +49,23 @@ type Config struct {
 // failures of berth itself. Whatever a method acknowledges is committed
 // (durable) before it returns.
 //
-// A Service is safe for concurrent use; all its state is in the store.
+// A Service is safe for concurrent use. All its state is in the store,
+// except the per-cluster placement index, which New rebuilds from the
+// store (see index.go); one Service must be the only writer of its store.
 type Service struct {
-	store   store.Store
-	account ecs.Account
-	now     func() time.Time
-	log     *slog.Logger
+	store     store.Store
+	account   ecs.Account
+	now       func() time.Time
+	log       *slog.Logger
+	retention time.Duration
+	tokenTTL  time.Duration
+	idx       indexes
+	observers observers
 }
 
 // New returns a Service on cfg.Store, creating the default cluster if the
-// store has no cluster of that name yet.
+// store has no cluster of that name yet, and builds the placement index of
+// every cluster from the stored instances and tasks.
 func New(cfg Config) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("control: Config.Store is required")
@@ -53,7 +73,14 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Account.Region == "" || cfg.Account.ID == "" {
 		return nil, errors.New("control: Config.Account needs a region and an account id")
 	}
-	s := &Service{store: cfg.Store, account: cfg.Account, now: cfg.Now, log: cfg.Logger}
+	s := &Service{store: cfg.Store, account: cfg.Account, now: cfg.Now, log: cfg.Logger,
+		retention: cfg.StoppedTaskRetention, tokenTTL: cfg.ClientTokenTTL}
+	if s.retention <= 0 {
+		s.retention = DefaultStoppedTaskRetention
+	}
+	if s.tokenTTL <= 0 {
+		s.tokenTTL = DefaultClientTokenTTL
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -61,6 +88,9 @@ func New(cfg Config) (*Service, error) {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if err := s.ensureDefaultCluster(context.Background()); err != nil {
+		return nil, err
+	}
+	if err := s.loadIndex(context.Background()); err != nil {
 		return nil, err
 	}
 	return s, nil

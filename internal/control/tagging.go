@@ -11,7 +11,8 @@ import (
 )
 
 // TagResource, UntagResource and ListTagsForResource work on clusters, task
-// definitions, container instances and tasks, named by their long ARN.
+// definitions, container instances, tasks and capacity providers (not the
+// built-in FARGATE ones), named by their long ARN.
 //
 // Errors (berth's choice where ECS's exact behaviour is not documented):
 //   - a resourceArn that is not an ECS ARN of this account and region, or of
@@ -64,9 +65,14 @@ func (s *Service) resolveTagTarget(arn string) (tagTarget, error) {
 			return tagTarget{}, invalid
 		}
 		if a.Type == ecs.TypeTask {
-			return tagTarget{cluster: cluster, resource: tasksPrefix(cluster) + id, tags: prefixTags + "task/" + cluster + "/" + id}, nil
+			return tagTarget{cluster: cluster, resource: taskKey(cluster, id), tags: taskTagsKey(cluster, id)}, nil
 		}
 		return tagTarget{cluster: cluster, resource: instanceKey(cluster, id), tags: instanceTagsKey(cluster, id)}, nil
+	case ecs.TypeCapacityProvider:
+		if !validName(a.Resource, maxNameLen) || isFargateProvider(a.Resource) {
+			return tagTarget{}, invalid
+		}
+		return tagTarget{resource: providerKey(a.Resource), tags: providerTagsKey(a.Resource)}, nil
 	}
 	return tagTarget{}, invalid
 }

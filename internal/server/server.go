@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/berth-io/berth/internal/agentbridge"
+	"github.com/berth-io/berth/internal/agentrpc"
 	"github.com/berth-io/berth/internal/control"
 	"github.com/berth-io/berth/internal/ecs"
 	"github.com/berth-io/berth/internal/ecsapi"
@@ -59,6 +61,7 @@ type Server struct {
 	store   *boltstore.Store
 	control *control.Service
 	http    *httpserver.Server
+	bridge  *agentbridge.Bridge
 	cancel  context.CancelFunc
 	served  chan error
 }
@@ -77,21 +80,22 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: open store in %s: %w", cfg.DataDir, err)
 	}
-	s, err := assemble(ctx, cfg, st)
-	if err != nil {
-		_ = st.Close()
-		return nil, err
-	}
 	l, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		_ = st.Close()
 		return nil, fmt.Errorf("server: listen on %s: %w", cfg.Listen, err)
 	}
-	s.URL = "http://" + l.Addr().String()
+	s, err := assemble(ctx, cfg, st, "http://"+l.Addr().String())
+	if err != nil {
+		_ = l.Close()
+		_ = st.Close()
+		return nil, err
+	}
 	serveCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	s.served = make(chan error, 1)
 	go func() { s.served <- s.http.Serve(serveCtx, l) }()
+	go s.control.RunJanitor(serveCtx, 0)
 	cfg.Logger.Info("berth server started", "endpoint", s.URL, "data_dir", cfg.DataDir, "region", cfg.Region, "account", cfg.AccountID)
 	return s, nil
 }
@@ -115,8 +119,9 @@ func withDefaults(cfg Config) Config {
 	return cfg
 }
 
-// assemble wires control plane, edge and HTTP routing over an open store.
-func assemble(ctx context.Context, cfg Config, st *boltstore.Store) (*Server, error) {
+// assemble wires control plane, agent channel, edge and HTTP routing over an
+// open store; url is where the server listens.
+func assemble(_ context.Context, cfg Config, st *boltstore.Store, url string) (*Server, error) {
 	svc, err := control.New(control.Config{
 		Store:   st,
 		Account: ecs.Account{Region: cfg.Region, ID: cfg.AccountID},
@@ -125,22 +130,38 @@ func assemble(ctx context.Context, cfg Config, st *boltstore.Store) (*Server, er
 	if err != nil {
 		return nil, fmt.Errorf("server: control plane: %w", err)
 	}
+	verifier := &sigv4.Verifier{Credentials: cfg.Credentials, Region: cfg.Region, Service: "ecs"}
+	bridge := agentbridge.New(svc, cfg.Logger)
+	hub := agentrpc.NewHub(agentrpc.HubConfig{Auth: verifier, Control: bridge, Logger: cfg.Logger})
+	bridge.Start(hub)
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(st.Collectors()...)
 	apiMetrics := ecsapi.NewMetrics()
 	reg.MustRegister(apiMetrics.Collectors()...)
 	api := ecsapi.New(ecsapi.Config{
-		Backend:  svc,
-		Verifier: &sigv4.Verifier{Credentials: cfg.Credentials, Region: cfg.Region, Service: "ecs"},
+		Backend:  backend{Service: svc, API: agentbridge.NewAPI(svc, func() string { return url })},
+		Verifier: verifier,
 		Logger:   cfg.Logger,
 		Metrics:  apiMetrics,
 	})
-	hs, err := httpserver.New(httpserver.Config{API: api, Metrics: reg, Logger: cfg.Logger})
+	hs, err := httpserver.New(httpserver.Config{API: api, Metrics: reg, Logger: cfg.Logger},
+		httpserver.WithHandler("GET "+agentrpc.Path, hub),
+		httpserver.OnShutdown(func() { _ = hub.Close() }),
+	)
 	if err != nil {
+		bridge.Close()
 		return nil, err
 	}
-	return &Server{cfg: cfg, store: st, control: svc, http: hs}, nil
+	return &Server{URL: url, cfg: cfg, store: st, control: svc, http: hs, bridge: bridge}, nil
+}
+
+// backend is what the API serves: the control plane's operations and the
+// agent-facing ones (ecsmodel.Bind finds both through the promoted methods).
+type backend struct {
+	*control.Service
+	*agentbridge.API
 }
 
 // Handler is the server's HTTP routing (for in-process benchmarks).
@@ -155,5 +176,6 @@ func (s *Server) Close() error {
 	case <-time.After(httpserver.DefaultShutdownTimeout + time.Second):
 		serveErr = errors.New("server: http shutdown timed out")
 	}
+	s.bridge.Close()
 	return errors.Join(serveErr, s.store.Close())
 }

@@ -1,0 +1,93 @@
+package agentbridge
+
+import (
+	"context"
+
+	"github.com/berth-io/berth/internal/control"
+	"github.com/berth-io/berth/internal/ecs"
+	"github.com/berth-io/berth/internal/ecsmodel"
+)
+
+// API is the agent-facing half of the ECS API. Its methods have the
+// model's shapes, so ecsmodel.Bind serves them next to the control plane's.
+type API struct {
+	svc *control.Service
+	// Endpoint is what DiscoverPollEndpoint answers: the control plane's
+	// URL, which the agent opens its channel against.
+	Endpoint func() string
+}
+
+// NewAPI returns the agent-facing operations over svc.
+func NewAPI(svc *control.Service, endpoint func() string) *API {
+	return &API{svc: svc, Endpoint: endpoint}
+}
+
+// DiscoverPollEndpoint tells an agent where to open its channel.
+func (a *API) DiscoverPollEndpoint(_ context.Context, _ *ecsmodel.DiscoverPollEndpointRequest) (*ecsmodel.DiscoverPollEndpointResponse, error) {
+	ep := a.Endpoint()
+	return &ecsmodel.DiscoverPollEndpointResponse{Endpoint: ep, TelemetryEndpoint: ep, ServiceConnectEndpoint: ep}, nil
+}
+
+// SubmitTaskStateChange records a task's state as its agent reports it.
+func (a *API) SubmitTaskStateChange(ctx context.Context, in *ecsmodel.SubmitTaskStateChangeRequest) (*ecsmodel.SubmitTaskStateChangeResponse, error) {
+	if in.Task == "" {
+		return nil, ecs.InvalidParameter("task must be specified.")
+	}
+	ch := control.TaskStateChange{
+		Cluster: clusterOrDefault(in.Cluster),
+		Task:    in.Task,
+		Status:  in.Status,
+		Reason:  in.Reason,
+	}
+	if !in.PullStartedAt.IsZero() {
+		ch.PullStartedAt = in.PullStartedAt.Time
+	}
+	if !in.PullStoppedAt.IsZero() {
+		ch.PullStoppedAt = in.PullStoppedAt.Time
+	}
+	if !in.ExecutionStoppedAt.IsZero() {
+		ch.ExecutionStoppedAt = in.ExecutionStoppedAt.Time
+	}
+	for _, c := range in.Containers {
+		ch.Containers = append(ch.Containers, control.ContainerStateChange{
+			Name: c.ContainerName, Status: c.Status, ExitCode: c.ExitCode, Reason: c.Reason,
+			RuntimeID: c.RuntimeId, ImageDigest: c.ImageDigest, NetworkBindings: c.NetworkBindings,
+		})
+	}
+	if _, err := a.svc.ApplyTaskStateChange(ctx, ch); err != nil {
+		return nil, err
+	}
+	return &ecsmodel.SubmitTaskStateChangeResponse{Acknowledgment: "true"}, nil
+}
+
+// SubmitContainerStateChange records one container's state.
+func (a *API) SubmitContainerStateChange(ctx context.Context, in *ecsmodel.SubmitContainerStateChangeRequest) (*ecsmodel.SubmitContainerStateChangeResponse, error) {
+	if in.Task == "" || in.ContainerName == "" {
+		return nil, ecs.InvalidParameter("task and containerName must be specified.")
+	}
+	_, err := a.svc.ApplyTaskStateChange(ctx, control.TaskStateChange{
+		Cluster: clusterOrDefault(in.Cluster),
+		Task:    in.Task,
+		Containers: []control.ContainerStateChange{{
+			Name: in.ContainerName, Status: in.Status, ExitCode: in.ExitCode, Reason: in.Reason,
+			RuntimeID: in.RuntimeId, NetworkBindings: in.NetworkBindings,
+		}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ecsmodel.SubmitContainerStateChangeResponse{Acknowledgment: "true"}, nil
+}
+
+// SubmitAttachmentStateChanges acknowledges attachment reports; berth's
+// attachments (awsvpc ENIs) are bookkeeping only, so nothing changes.
+func (a *API) SubmitAttachmentStateChanges(_ context.Context, _ *ecsmodel.SubmitAttachmentStateChangesRequest) (*ecsmodel.SubmitAttachmentStateChangesResponse, error) {
+	return &ecsmodel.SubmitAttachmentStateChangesResponse{Acknowledgment: "true"}, nil
+}
+
+func clusterOrDefault(c string) string {
+	if c == "" {
+		return control.DefaultCluster
+	}
+	return c
+}

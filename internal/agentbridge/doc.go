@@ -1,0 +1,16 @@
+// Package agentbridge joins the control plane to its agents. It is the
+// control plane's side of the agent channel (agentrpc.ControlPlane: who is
+// connected, which tasks an instance must run) and of the agent-facing ECS
+// operations (DiscoverPollEndpoint, SubmitTaskStateChange,
+// SubmitContainerStateChange, SubmitAttachmentStateChanges), and it turns
+// every committed launch or stop into a payload for the instance's agent.
+//
+// The flow of one task:
+//
+//	RunTask commit ──ObserveTasks──▶ Bridge queue ──▶ Hub.Notify ──▶ agent
+//	agent ──SubmitTaskStateChange──▶ API.SubmitTaskStateChange ──▶ control.ApplyTaskStateChange
+//
+// Observers must not block the goroutine that committed, so changes are
+// queued and turned into payloads (which needs the task definition, cached
+// by ARN because revisions never change) by one delivery goroutine.
+package agentbridge

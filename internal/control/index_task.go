@@ -1,0 +1,165 @@
+package control
+
+import (
+	"time"
+
+	"github.com/berth-io/berth/internal/ecs"
+	"github.com/berth-io/berth/internal/placement"
+)
+
+// Task statuses as strings.
+var (
+	statusPending = ecs.StatusPending.String()
+	statusRunning = ecs.StatusRunning.String()
+	statusStopped = ecs.StatusStopped.String()
+)
+
+// taskEntry is the index entry of one task: what ListTasks filters on, what
+// the counters count, and the allocation the task holds.
+type taskEntry struct {
+	id string
+	// rev is the store revision of the task record applied last; 0 while
+	// the launch that created the entry has not committed.
+	rev       int64
+	committed bool
+
+	instanceID                         string
+	family, startedBy, group, service  string
+	launchType, provider               string
+	desired, last                      string
+	createdAt, stoppingAt, stoppedTime time.Time
+
+	// held is the allocation the task holds on its instance; nil once it
+	// has been given back (desired status STOPPED) or when the instance is
+	// unknown.
+	held *placement.Allocation
+}
+
+// live reports whether the task has not stopped yet.
+func (e *taskEntry) live() bool {
+	return e.last != statusStopped && e.last != ecs.StatusDeleted.String()
+}
+
+// stoppedSince is when the task stopped, for the janitor: stoppedAt, or
+// when the stop was asked for, or when the task was created.
+func (e *taskEntry) stoppedSince() time.Time {
+	for _, t := range []time.Time{e.stoppedTime, e.stoppingAt} {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return e.createdAt
+}
+
+// summarize copies what the entry keeps from a task record.
+func (e *taskEntry) summarize(rec *taskRecord) {
+	t := &rec.Task
+	e.instanceID = rec.InstanceID
+	e.family, e.startedBy, e.group, e.service = rec.Family, t.StartedBy, t.Group, rec.ServiceName
+	e.launchType, e.provider = string(t.LaunchType), t.CapacityProviderName
+	e.desired, e.last = t.DesiredStatus, t.LastStatus
+	e.createdAt, e.stoppingAt, e.stoppedTime = t.CreatedAt.Time, t.StoppingAt.Time, t.StoppedAt.Time
+}
+
+// applyTask applies a task record committed at rev. A new entry (the task
+// was loaded, not launched by this process) reserves the task's allocation
+// if its desired status is RUNNING; an existing one gives its allocation
+// back once the desired status is no longer RUNNING. Records older than
+// the entry are ignored.
+func (cs *clusterState) applyTask(rec *taskRecord, rev int64) {
+	id := ecs.LastSegment(rec.Task.TaskArn)
+	e := cs.tasks[id]
+	switch {
+	case e != nil && e.committed && rev <= e.rev:
+		return
+	case e == nil:
+		e = &taskEntry{id: id}
+		cs.tasks[id] = e
+		if rec.Task.DesiredStatus == statusRunning {
+			a := rec.Alloc.allocation()
+			if cs.hold(rec.InstanceID, &a, false) {
+				e.held = &a
+			}
+		}
+	default:
+		cs.count(e, -1)
+	}
+	e.summarize(rec)
+	e.rev, e.committed = rev, true
+	if e.held != nil && e.desired != statusRunning {
+		cs.release(e.instanceID, e.held)
+		e.held = nil
+	}
+	cs.count(e, 1)
+}
+
+// count adds (sign 1) or removes (sign -1) a committed task's contribution
+// to its instance's counters.
+func (cs *clusterState) count(e *taskEntry, sign int32) {
+	inst := cs.insts[e.instanceID]
+	if !e.committed || inst == nil {
+		return
+	}
+	if e.desired == statusRunning {
+		inst.running += sign
+	}
+	if e.last == statusPending {
+		inst.pending += sign
+	}
+}
+
+// launchEntry registers the uncommitted entry of a task being launched,
+// holding the allocation Place or PlaceOn reserved.
+func (cs *clusterState) launchEntry(e *taskEntry, a placement.Allocation) {
+	if cs.hold(e.instanceID, &a, true) {
+		e.held = &a
+	}
+	cs.tasks[e.id] = e
+}
+
+// abandon drops the entry of a launch whose commit failed and releases
+// what it held.
+func (cs *clusterState) abandon(id string) {
+	e := cs.tasks[id]
+	if e == nil || e.committed {
+		return
+	}
+	if e.held != nil {
+		cs.release(e.instanceID, e.held)
+	}
+	delete(cs.tasks, id)
+}
+
+// commitLaunch marks the entries of a launch committed at rev, unless a
+// later change reached them first.
+func (cs *clusterState) commitLaunch(ids []string, rev int64) {
+	for _, id := range ids {
+		if e := cs.tasks[id]; e != nil && !e.committed {
+			e.rev, e.committed = rev, true
+			cs.count(e, 1)
+		}
+	}
+}
+
+// removeTask drops the entry of a task deleted at rev (by the janitor).
+func (cs *clusterState) removeTask(id string, rev int64) {
+	e := cs.tasks[id]
+	if e == nil || rev < e.rev {
+		return
+	}
+	cs.count(e, -1)
+	if e.held != nil {
+		cs.release(e.instanceID, e.held)
+	}
+	delete(cs.tasks, id)
+}
+
+// allocation converts the stored form.
+func (a taskAlloc) allocation() placement.Allocation {
+	return placement.Allocation{TaskGroup: a.Group, CPU: a.CPU, Memory: a.Memory, Ports: a.Ports, PortsUDP: a.PortsUDP, GPUIDs: a.GPUIDs}
+}
+
+// storedAlloc converts to the stored form.
+func storedAlloc(a placement.Allocation) taskAlloc {
+	return taskAlloc{Group: a.TaskGroup, CPU: a.CPU, Memory: a.Memory, Ports: a.Ports, PortsUDP: a.PortsUDP, GPUIDs: a.GPUIDs}
+}
