@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/berth-io/berth/internal/bench"
 	"github.com/berth-io/berth/internal/cli"
 )
 
@@ -16,6 +17,14 @@ func (e exitCodeError) Error() string { return fmt.Sprintf("exit status %d", int
 // runECS is `berth ecs <command>`: the aws-CLI-compatible client.
 func runECS(ctx context.Context, args []string) error {
 	if code := cli.Main(ctx, args, os.Stdin, os.Stdout, os.Stderr); code != 0 {
+		return exitCodeError(code)
+	}
+	return nil
+}
+
+// runBench is `berth bench`: the load tool for any ECS endpoint.
+func runBench(ctx context.Context, args []string) error {
+	if code := bench.Main(ctx, args, os.Stdout, os.Stderr); code != 0 {
 		return exitCodeError(code)
 	}
 	return nil
