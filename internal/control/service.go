@@ -61,6 +61,8 @@ type Service struct {
 	tokenTTL  time.Duration
 	idx       indexes
 	observers observers
+	// families serializes the writers of a family's revision record.
+	families *keyLocks
 }
 
 // New returns a Service on cfg.Store, creating the default cluster if the
@@ -74,7 +76,7 @@ func New(cfg Config) (*Service, error) {
 		return nil, errors.New("control: Config.Account needs a region and an account id")
 	}
 	s := &Service{store: cfg.Store, account: cfg.Account, now: cfg.Now, log: cfg.Logger,
-		retention: cfg.StoppedTaskRetention, tokenTTL: cfg.ClientTokenTTL}
+		retention: cfg.StoppedTaskRetention, tokenTTL: cfg.ClientTokenTTL, families: newKeyLocks()}
 	if s.retention <= 0 {
 		s.retention = DefaultStoppedTaskRetention
 	}

@@ -35,6 +35,7 @@ func (s *Service) RegisterTaskDefinition(ctx context.Context, in *ecsmodel.Regis
 		return nil, err
 	}
 	var td ecsmodel.TaskDefinition
+	defer s.families.lock(in.Family)()
 	err = s.update(ctx, func(tx *store.Tx) error {
 		fam, ok, err := txGet[familyRecord](tx, familyKey(in.Family))
 		if err != nil {
@@ -128,6 +129,7 @@ func (s *Service) DeregisterTaskDefinition(ctx context.Context, in *ecsmodel.Der
 		return nil, ecs.ClientError("A revision must be specified to deregister a task definition: use family:revision or the task definition ARN.")
 	}
 	var td ecsmodel.TaskDefinition
+	defer s.families.lock(r.Family)()
 	err := s.update(ctx, func(tx *store.Tx) error {
 		rec, ok, err := txGet[taskDefRecord](tx, taskDefKey(r.Family, r.Revision))
 		if err != nil {
