@@ -7,6 +7,7 @@ import (
 
 	"github.com/berth-io/berth/internal/bench"
 	"github.com/berth-io/berth/internal/cli"
+	"github.com/berth-io/berth/internal/logscli"
 )
 
 // exitCodeError carries a command's own exit code through run.
@@ -25,6 +26,14 @@ func runECS(ctx context.Context, args []string) error {
 // runBench is `berth bench`: the load tool for any ECS endpoint.
 func runBench(ctx context.Context, args []string) error {
 	if code := bench.Main(ctx, args, os.Stdout, os.Stderr); code != 0 {
+		return exitCodeError(code)
+	}
+	return nil
+}
+
+// runLogs is `berth logs`: a task's container output through the control plane.
+func runLogs(ctx context.Context, args []string) error {
+	if code := logscli.Main(ctx, args, os.Stdout, os.Stderr); code != 0 {
 		return exitCodeError(code)
 	}
 	return nil

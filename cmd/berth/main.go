@@ -4,6 +4,7 @@
 //	berth up       the control plane and one local agent in one process
 //	berth env      prints the credentials of a data dir for the aws CLI
 //	berth bench    load-tests any ECS endpoint
+//	berth logs     a task's container output, through the control plane
 //	berth ecs      the client: the aws CLI's ecs commands and flags
 //	berth server   the control plane (ECS JSON API, scheduler, durable state)
 //	berth agent    a node agent: registers a container instance and runs tasks
@@ -35,6 +36,7 @@ func commands() map[string]command {
 		"env":     {"print the credentials of a data dir as export lines and an aws profile", runEnv},
 		"server":  {"run the control plane: ECS API, scheduler, durable state", runServer},
 		"bench":   {"load-test any ECS endpoint (berth or another) and report calls/s and latency", runBench},
+		"logs":    {"show a task's container output (berth logs TASK [--follow])", runLogs},
 		"ecs":     {"the ECS client: aws ecs commands and flags (berth ecs run-task ...)", runECS},
 		"agent":   {"run a node agent that registers a container instance and runs its tasks", runAgent},
 		"fleet":   {"run many simulated agents in one process (load tests)", runFleet},

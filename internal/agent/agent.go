@@ -146,6 +146,7 @@ func (a *Agent) Run(ctx context.Context) error {
 			SessionToken:         a.cfg.SessionToken,
 			Region:               a.cfg.Region,
 			Handler:              a.engine.Apply,
+			Logs:                 a.engine.Logs,
 			Dialer:               a.dialer,
 			Logger:               a.log,
 		})

@@ -61,6 +61,13 @@
 // EssentialContainerExited, anything else TaskFailedToStart. For a task
 // that StopTask stopped, the stop code StopTask set stands.
 //
+// # Logs
+//
+// Engine.Logs serves the control plane's log requests (agentrpc.LogSource):
+// it finds the task's container in the runtime by its labels and streams
+// the runtime's Logs, so the output of a stopped task stays readable until
+// its containers are removed after CleanupWait.
+//
 // # Fleet
 //
 // Fleet runs many agents over sim runtimes in one process (load tests):

@@ -47,6 +47,9 @@ type ClientConfig struct {
 	SessionToken    string
 	Region          string
 	Handler         Handler
+	// Logs opens container logs for the server's LogsRequests; nil
+	// answers every request with UnsupportedFeatureException.
+	Logs LogSource
 	// Dialer opens the websockets; nil means a Dialer with a 10 s
 	// handshake timeout. Many sessions may share one.
 	Dialer *websocket.Dialer
@@ -111,7 +114,12 @@ type Session struct {
 	done chan struct{}
 
 	// Owned by the session goroutine.
-	dedupe *dedupe
+	dedupe  *dedupe
+	streams *agentStreams // log streams of the current connection
+
+	// wmu serialises writes to the current websocket: the session
+	// goroutine and the log streams' goroutines all write to it.
+	wmu sync.Mutex
 
 	mu        sync.Mutex
 	seq       int64 // highest SeqNum received

@@ -83,9 +83,14 @@ func (s *Session) connect(ctx context.Context) (*websocket.Conn, error) {
 }
 
 // serve reads from ws until it fails, the server goes silent or closes it,
-// or ctx is done. It is the only goroutine that writes to ws, apart from
+// or ctx is done. Writes to ws go through writeJSON, from this goroutine
+// and from the log streams' (which end with the connection), apart from
 // the close frame sent when ctx ends.
 func (s *Session) serve(ctx context.Context, ws *websocket.Conn) error {
+	// Deferred first, so that it runs after ws is closed and no stream
+	// waits on a write.
+	s.streams = s.newAgentStreams(ctx, ws)
+	defer s.streams.closeAll()
 	defer func() {
 		s.mu.Lock()
 		s.connected = false
@@ -137,7 +142,7 @@ func (s *Session) dispatch(ctx context.Context, ws *websocket.Conn, env Envelope
 		if err := json.Unmarshal(env.Message, &hb); err != nil {
 			return nil
 		}
-		return writeJSON(ws, TypeHeartbeatAck, HeartbeatAckRequest{MessageID: hb.MessageID})
+		return s.writeJSON(ws, TypeHeartbeatAck, HeartbeatAckRequest{MessageID: hb.MessageID})
 	case TypeClose:
 		var cm CloseMessage
 		_ = json.Unmarshal(env.Message, &cm)
@@ -146,6 +151,8 @@ func (s *Session) dispatch(ctx context.Context, ws *websocket.Conn, env Envelope
 		var em ErrorMessage
 		_ = json.Unmarshal(env.Message, &em)
 		log.Warn("server reported an error", "code", em.Code, "message", em.Message, "messageId", em.MessageID)
+	case TypeLogsRequest, TypeLogsCredit, TypeLogsCancel:
+		s.streams.handle(env)
 	default:
 		log.Debug("server sent an unknown message type", "type", env.Type)
 	}
@@ -170,18 +177,22 @@ func (s *Session) handlePayload(ctx context.Context, ws *websocket.Conn, msg Pay
 		}
 		s.dedupe.record(fresh, time.Now())
 	}
-	return writeJSON(ws, TypeAck, AckRequest{
+	return s.writeJSON(ws, TypeAck, AckRequest{
 		MessageID:            msg.MessageID,
 		ClusterArn:           msg.ClusterArn,
 		ContainerInstanceArn: msg.ContainerInstanceArn,
 	})
 }
 
-func writeJSON(ws *websocket.Conn, typ string, msg any) error {
+// writeJSON sends one message on ws; it is safe to call from any
+// goroutine.
+func (s *Session) writeJSON(ws *websocket.Conn, typ string, msg any) error {
 	data, err := encodeEnvelope(typ, msg)
 	if err != nil {
 		return err
 	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	if err := ws.SetWriteDeadline(time.Now().Add(10 * time.Second)); err != nil {
 		return err
 	}

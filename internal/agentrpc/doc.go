@@ -16,9 +16,11 @@
 // # Messages
 //
 // Every frame is a JSON Envelope {"type": "...", "message": {...}}; the
-// message types and their contracts are in messages.go. The server sends
-// PayloadMessage (tasks to run or stop), HeartbeatMessage, CloseMessage and
-// ErrorMessage; the agent sends AckRequest and HeartbeatAckRequest.
+// message types and their contracts are in messages.go and, for logs,
+// messages_logs.go. The server sends PayloadMessage (tasks to run or stop),
+// HeartbeatMessage, CloseMessage, ErrorMessage, LogsRequest, LogsCredit and
+// LogsCancel; the agent sends AckRequest, HeartbeatAckRequest and
+// LogsChunk.
 //
 // # Delivery
 //
@@ -46,4 +48,39 @@
 // The Hub keeps its queues in memory. When the control plane restarts, the
 // snapshot sent on reconnect stands in for the lost queue, and the SeqNum
 // the agent reports keeps the sequence rising.
+//
+// # Container logs
+//
+// Containers' output stays on their node; the control plane reads it over
+// the agent's websocket, which exists even when the node cannot be reached
+// from outside. Hub.Logs sends a LogsRequest and returns a reader; the
+// agent opens the container's output with its LogSource (ClientConfig.Logs)
+// and answers with LogsChunk messages, base64 data of at most MaxLogsChunk
+// bytes each, on a goroutine of its own per stream:
+//
+//	server                                  agent
+//	LogsRequest{requestId, taskArn, containerName, follow, window} ->
+//	                  <- LogsChunk{requestId}              (opened; or error: final)
+//	                  <- LogsChunk{requestId, data} ...     (at most window ahead)
+//	LogsCredit{requestId, chunks} ->                       (as the reader reads)
+//	                  <- LogsChunk{requestId, eof}          (final)
+//	LogsCancel{requestId} ->                               (reader closed, ctx ended)
+//
+// Flow control is by credit: the agent may send window chunks beyond those
+// credited back, and the Hub credits chunks back as its reader consumes
+// them, so a stream buffers at most window chunks on the server and a slow
+// reader slows the agent down instead of the connection: the Hub's read
+// loop never blocks on a stream. An agent that overruns the window has its
+// stream failed and cancelled.
+//
+// Hub.Logs returns once the agent's first chunk has arrived, so an error in
+// opening the logs (an unknown task or container) is returned by Logs
+// itself rather than by the reader. It fails at once with
+// CodeTargetNotConnected when the instance has no live connection, and
+// gives up after HubConfig.LogsOpenTimeout on an agent that does not
+// answer (an agent without log support ignores the unknown message type).
+// Streams are tied to the connection: when it ends, the Hub's readers get
+// what had arrived and then a CodeTargetNotConnected error, and the
+// agent's streams are cancelled. Nothing is resumed on the next
+// connection; the reader asks again.
 package agentrpc

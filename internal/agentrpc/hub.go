@@ -72,6 +72,14 @@ type HubConfig struct {
 	// oldest are dropped beyond it, which is safe because every connection
 	// starts with a full snapshot (1024).
 	MaxUnacked int
+	// LogsWindow is how many chunks of one log stream the agent may send
+	// ahead of the reader, and so about how much the Hub buffers per
+	// stream (8: 256 KiB, plus the final chunk).
+	LogsWindow int
+	// LogsOpenTimeout bounds the wait for the agent's first answer to a
+	// logs request (15 s); an agent that does not know LogsRequest never
+	// answers.
+	LogsOpenTimeout time.Duration
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -91,6 +99,12 @@ func (c *HubConfig) setDefaults() {
 	}
 	if c.MaxUnacked <= 0 {
 		c.MaxUnacked = 1024
+	}
+	if c.LogsWindow <= 0 {
+		c.LogsWindow = 8
+	}
+	if c.LogsOpenTimeout <= 0 {
+		c.LogsOpenTimeout = 15 * time.Second
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -18,8 +18,13 @@ type hubConn struct {
 	inst *instanceState
 	ws   *websocket.Conn
 
-	kick chan struct{} // "payloads are queued", capacity 1
+	kick chan struct{} // "payloads or control messages are queued", capacity 1
 	done chan struct{} // closed by stop
+
+	streams hubStreams // log streams open on this connection
+
+	ctrlMu sync.Mutex
+	ctrl   [][]byte // encoded control messages for the writer (logs)
 
 	mu         sync.Mutex
 	stopReason string
@@ -68,6 +73,7 @@ func (c *hubConn) serve() {
 	}()
 	c.readLoop()
 	wg.Wait()
+	c.streams.closeAll(ecs.Errorf(CodeTargetNotConnected, "the agent of container instance %s disconnected", c.inst.arn))
 }
 
 // readLoop reads until an error, a silence longer than the heartbeat
@@ -106,6 +112,8 @@ func (c *hubConn) readLoop() {
 			}
 		case TypeHeartbeatAck:
 			// Receiving it has already moved the read deadline.
+		case TypeLogsChunk:
+			c.deliverChunk(env.Message)
 		default:
 			log.Debug("agent sent an unknown message type", "instance", c.inst.arn, "type", env.Type)
 		}
@@ -152,9 +160,14 @@ func (c *hubConn) writeLoop() {
 	}
 }
 
-// flush writes the payloads that are due; it reports false on a write
-// error.
+// flush writes the queued control messages and the payloads that are due;
+// it reports false on a write error.
 func (c *hubConn) flush() bool {
+	for _, data := range c.takeControl() {
+		if !c.write(data) {
+			return false
+		}
+	}
 	for _, data := range c.inst.due(c, time.Now(), c.hub.cfg.AckTimeout) {
 		if !c.write(data) {
 			return false

@@ -34,12 +34,20 @@ type Envelope struct {
 }
 
 // encodeEnvelope wraps msg in an Envelope of the given type and encodes it.
+// The envelope is written around the encoded message directly: marshalling
+// an Envelope would scan the message a second time (log chunks are large).
 func encodeEnvelope(typ string, msg any) ([]byte, error) {
 	body, err := json.Marshal(msg)
 	if err != nil {
 		return nil, fmt.Errorf("agentrpc: encode %s: %w", typ, err)
 	}
-	return json.Marshal(Envelope{Type: typ, Message: body})
+	name, _ := json.Marshal(typ) // a string always encodes
+	out := make([]byte, 0, len(body)+len(name)+len(`{"type":,"message":}`))
+	out = append(out, `{"type":`...)
+	out = append(out, name...)
+	out = append(out, `,"message":`...)
+	out = append(out, body...)
+	return append(out, '}'), nil
 }
 
 // PayloadMessage (server→agent) hands the agent tasks to run or stop.

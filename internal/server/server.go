@@ -20,6 +20,7 @@ import (
 	"github.com/berth-io/berth/internal/ecs"
 	"github.com/berth-io/berth/internal/ecsapi"
 	"github.com/berth-io/berth/internal/httpserver"
+	"github.com/berth-io/berth/internal/logsapi"
 	"github.com/berth-io/berth/internal/sigv4"
 	"github.com/berth-io/berth/internal/store/boltstore"
 )
@@ -148,6 +149,7 @@ func assemble(_ context.Context, cfg Config, st *boltstore.Store, url string) (*
 	})
 	hs, err := httpserver.New(httpserver.Config{API: api, Metrics: reg, Logger: cfg.Logger},
 		httpserver.WithHandler("GET "+agentrpc.Path, hub),
+		httpserver.WithHandler(logsapi.Path, logsapi.New(logsapi.Config{Verifier: verifier, Locator: bridge, Source: hub, Logger: cfg.Logger})),
 		httpserver.OnShutdown(func() { _ = hub.Close() }),
 	)
 	if err != nil {
