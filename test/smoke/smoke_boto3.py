@@ -61,6 +61,63 @@ def aws(*args):
     return p.returncode, p.stdout, p.stderr
 
 
+def seed_examples(ecs, cluster):
+    """The seeds' own examples: run-task sleep360:1 and start-task on a chosen instance."""
+    td = ecs.register_task_definition(
+        family="sleep360",
+        containerDefinitions=[{"name": "sleep", "image": "busybox", "cpu": 10, "memory": 10,
+                               "command": ["sleep", "360"], "essential": True}],
+    )["taskDefinition"]
+    ref = f"sleep360:{td['revision']}"
+    ci = ecs.register_container_instance(
+        cluster=cluster,
+        totalResources=[
+            {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
+            {"name": "MEMORY", "type": "INTEGER", "integerValue": 3768},
+            {"name": "PORTS", "type": "STRINGSET", "stringSetValue": ["22", "2376", "2375", "51678", "51679"]},
+        ],
+        versionInfo={"agentVersion": "1.0.0", "dockerVersion": "20.10"},
+    )["containerInstance"]
+    ci_arn = ci["containerInstanceArn"]
+
+    out = ecs.run_task(cluster=cluster, taskDefinition=ref, count=1)
+    task = out["tasks"][0] if out["tasks"] else {}
+    check("boto3 run_task sleep360 places one PENDING task",
+          len(out["tasks"]) == 1 and out["failures"] == [] and task.get("lastStatus") == "PENDING"
+          and task.get("desiredStatus") == "RUNNING" and task.get("containerInstanceArn") == ci_arn, out)
+    check("run_task containers carry long-format ARNs",
+          task.get("containers", [{}])[0].get("containerArn", "").startswith(f"arn:aws:ecs:{REGION}:") , task.get("containers"))
+    check("run_task createdAt is a datetime", hasattr(task.get("createdAt"), "year"), task.get("createdAt"))
+
+    out = ecs.start_task(cluster=cluster, taskDefinition=ref, containerInstances=[ci_arn.split("/")[-1]])
+    check("boto3 start_task on a chosen instance",
+          len(out["tasks"]) == 1 and out["tasks"][0]["containerInstanceArn"] == ci_arn, out)
+
+    out = ecs.run_task(cluster=cluster, taskDefinition=ref, count=1,
+                       overrides={"containerOverrides": [{"name": "sleep", "memory": 999999}]})
+    reasons = [f["reason"] for f in out["failures"]]
+    check("run_task that cannot fit -> failures RESOURCE:MEMORY with the instance ARN",
+          out["tasks"] == [] and reasons == ["RESOURCE:MEMORY"] and out["failures"][0]["arn"] == ci_arn, out)
+
+    expect_error("run_task count 11 -> InvalidParameterException", "InvalidParameterException",
+                 lambda: ecs.run_task(cluster=cluster, taskDefinition=ref, count=11))
+
+    # The aws CLI, as the run-task and start-task pages show it.
+    rc, stdout, stderr = aws("run-task", "--cluster", cluster, "--task-definition", ref, "--count", "1")
+    tasks = json.loads(stdout or "{}").get("tasks", []) if rc == 0 else []
+    check("aws ecs run-task --task-definition sleep360:N", rc == 0 and len(tasks) == 1, stderr or stdout)
+    rc, stdout, stderr = aws("start-task", "--cluster", cluster, "--task-definition", ref,
+                             "--container-instances", ci_arn)
+    check("aws ecs start-task --container-instances", rc == 0 and len(json.loads(stdout or "{}").get("tasks", [])) == 1, stderr or stdout)
+    if tasks:
+        arn = tasks[0]["taskArn"]
+        rc, stdout, stderr = aws("stop-task", "--cluster", cluster, "--task", arn, "--reason", "smoke")
+        stopped = json.loads(stdout or "{}").get("task", {}) if rc == 0 else {}
+        check("aws ecs stop-task", stopped.get("desiredStatus") == "STOPPED" and stopped.get("stoppedReason") == "smoke", stderr or stdout)
+    rc, stdout, stderr = aws("list-tasks", "--cluster", cluster)
+    check("aws ecs list-tasks", rc == 0 and len(json.loads(stdout or "{}").get("taskArns", [])) == 3, stderr or stdout)
+
+
 def main():
     ecs = client()
     suffix = uuid.uuid4().hex[:8]
@@ -107,6 +164,8 @@ def main():
     rc, _, stderr = aws("describe-task-definition", "--task-definition", f"nope-{suffix}")
     # aws CLI v2 exits 254 on a service error, v1 (Debian's awscli) 255.
     check("aws CLI service error names the exception", rc in (254, 255) and "(ClientException)" in stderr, f"rc={rc} {stderr}")
+
+    seed_examples(ecs, cluster)
 
     print(f"smoke: {passed} passed, {failed} failed")
     return 1 if failed else 0
