@@ -32,6 +32,12 @@ var (
 	// ErrBatchTooLarge is returned by Commit for a batch whose keys and
 	// values add up to more than MaxBatchBytes.
 	ErrBatchTooLarge = errors.New("store: batch too large")
+	// ErrOutcomeUnknown is matched (errors.Is) by a Commit error when the
+	// batch may or may not have been applied (a networked backend lost its
+	// answer). Resolve it by reading a key only that batch creates (for
+	// RunTask, its clientToken key) before retrying. boltstore never
+	// returns it: a local transaction either committed or did not.
+	ErrOutcomeUnknown = errors.New("store: commit outcome unknown, the batch may or may not have been applied")
 	// ErrClosed is returned after Close.
 	ErrClosed = errors.New("store: closed")
 )

@@ -4,18 +4,20 @@ import (
 	"context"
 	"errors"
 
+	"github.com/berth-io/berth/internal/store"
+
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
 
-// ErrOutcomeUnknown is matched (errors.Is) by a Commit error when the
-// batch may or may not have been applied: the request reached, or may have
-// reached, the cluster, and no answer came back. The error also wraps its
-// cause (a context error, store.ErrClosed, or etcd's). Resolve it by
-// reading a key that only this batch creates, as described in the package
-// comment, before retrying.
-var ErrOutcomeUnknown = errors.New("etcdstore: commit outcome unknown, the batch may or may not have been applied")
+// ErrOutcomeUnknown is store.ErrOutcomeUnknown, which a Commit error
+// matches (errors.Is) when the request reached, or may have reached, the
+// cluster and no answer came back. The error also wraps its cause (a
+// context error, store.ErrClosed, or etcd's). Resolve it by reading a key
+// that only this batch creates, as described in the package comment,
+// before retrying.
+var ErrOutcomeUnknown = store.ErrOutcomeUnknown
 
 // notApplied reports whether a Txn error proves that nothing was written.
 // etcd refuses malformed or oversized requests (InvalidArgument, such as
