@@ -2,19 +2,25 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/berth-io/berth/internal/agent"
+	"github.com/berth-io/berth/internal/server"
+)
+
+// Default state directories of `berth agent` and `berth fleet`.
+const (
+	defaultAgentStateDir = "berth-agent"
+	defaultFleetStateDir = "berth-fleet"
 )
 
 // agentFlags are the flags `berth agent` and `berth fleet` share.
 type agentFlags struct {
 	endpoint, region, cluster, runtime, dockerHost string
 	zone, capacityProvider, stateDir               string
+	logLevel, logFormat                            string
 	cpu, memory                                    int
 	stopTimeout                                    time.Duration
 	attributes                                     multiFlag
@@ -26,29 +32,29 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-func (f *agentFlags) register(fs *flag.FlagSet, defaultStateDir string) {
-	fs.StringVar(&f.endpoint, "endpoint", envOr("BERTH_ENDPOINT", "http://"+defaultListen()), "the berth server's ECS API URL [BERTH_ENDPOINT]")
-	fs.StringVar(&f.region, "region", envOr("AWS_REGION", envOr("AWS_DEFAULT_REGION", "us-east-1")), "region to sign with [AWS_REGION]")
-	fs.StringVar(&f.cluster, "cluster", "default", "cluster to join (name or ARN)")
-	fs.StringVar(&f.runtime, "runtime", "docker", "how tasks run: docker, process or sim")
-	fs.StringVar(&f.dockerHost, "docker-host", os.Getenv("DOCKER_HOST"), "Docker daemon address for the docker runtime [DOCKER_HOST]")
-	fs.StringVar(&f.zone, "availability-zone", "", "value of the ecs.availability-zone attribute")
-	fs.StringVar(&f.capacityProvider, "capacity-provider", "", "capacity provider this instance serves")
-	fs.StringVar(&f.stateDir, "state-dir", envOr("BERTH_AGENT_STATE_DIR", defaultStateDir), "where the agent keeps its container instance ARN and runtime records")
-	fs.IntVar(&f.cpu, "cpu", 0, "CPU units to register (default: cores × 1024)")
-	fs.IntVar(&f.memory, "memory", 0, "MiB of memory to register (default: the machine's)")
-	fs.DurationVar(&f.stopTimeout, "stop-timeout", 30*time.Second, "grace period between SIGTERM and SIGKILL when a task stops")
-	fs.Var(&f.attributes, "attribute", "custom attribute NAME or NAME=VALUE (repeatable, at most 10)")
+func (f *agentFlags) register(s *settings, defaultStateDir string) {
+	s.String(&f.endpoint, "endpoint", "http://"+server.DefaultListen, "the berth server's ECS API URL", "BERTH_ENDPOINT")
+	s.String(&f.region, "region", server.DefaultRegion, "region to sign with", "AWS_REGION", "AWS_DEFAULT_REGION")
+	s.String(&f.cluster, "cluster", "default", "cluster to join (name or ARN)")
+	s.String(&f.runtime, "runtime", agent.RuntimeDocker, "how tasks run: docker, process or sim")
+	s.String(&f.dockerHost, "docker-host", "", "Docker daemon address for the docker runtime", "DOCKER_HOST")
+	s.String(&f.zone, "availability-zone", "", "value of the ecs.availability-zone attribute")
+	s.String(&f.capacityProvider, "capacity-provider", "", "capacity provider this instance serves")
+	s.String(&f.stateDir, "state-dir", defaultStateDir, "where the agent keeps its container instance ARN and runtime records", "BERTH_AGENT_STATE_DIR")
+	s.Int(&f.cpu, "cpu", 0, "CPU units to register (default: cores × 1024)")
+	s.Int(&f.memory, "memory", 0, "MiB of memory to register (default: the machine's)")
+	s.Duration(&f.stopTimeout, "stop-timeout", 30*time.Second, "grace period between SIGTERM and SIGKILL when a task stops")
+	s.Repeated(&f.attributes, "attribute", "custom attribute NAME or NAME=VALUE (repeatable, at most 10)")
+	registerLogFlags(s, &f.logLevel, &f.logFormat)
 }
 
-// config builds the agent configuration, with credentials from the same
-// environment variables the CLI reads.
-func (f *agentFlags) config() (agent.Config, error) {
-	key, secret, token := clientCredentials()
+// config builds the agent configuration, signing with agentKeyPair's pair.
+func (f *agentFlags) config(s *settings) (agent.Config, error) {
+	key, secret, token := agentKeyPair(s)
 	if key == "" || secret == "" {
-		return agent.Config{}, fmt.Errorf("no credentials: set BERTH_ACCESS_KEY_ID and BERTH_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
+		return agent.Config{}, fmt.Errorf("no credentials: set BERTH_ACCESS_KEY_ID and BERTH_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or access-key-id and secret-access-key in the config file)")
 	}
-	logger, err := newLogger(envOr("BERTH_LOG_LEVEL", "info"), envOr("BERTH_LOG_FORMAT", "text"))
+	logger, err := newLogger(f.logLevel, f.logFormat)
 	if err != nil {
 		return agent.Config{}, err
 	}
@@ -72,24 +78,37 @@ func (f *agentFlags) config() (agent.Config, error) {
 	}, nil
 }
 
-// clientCredentials reads the key pair clients use: BERTH_* first, then AWS_*.
-func clientCredentials() (key, secret, token string) {
-	if k, s := os.Getenv("BERTH_ACCESS_KEY_ID"), os.Getenv("BERTH_SECRET_ACCESS_KEY"); k != "" && s != "" {
-		return k, s, ""
+// agentKeyPair returns the pair an agent signs with, the one clients use:
+// BERTH_ACCESS_KEY_ID/BERTH_SECRET_ACCESS_KEY when both are set, else
+// AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) when the
+// id is set, else the config file's access-key-id/secret-access-key.
+func agentKeyPair(s *settings) (key, secret, token string) {
+	if k, sec := s.getenv("BERTH_ACCESS_KEY_ID"), s.getenv("BERTH_SECRET_ACCESS_KEY"); k != "" && sec != "" {
+		return k, sec, ""
 	}
-	return os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN")
+	if k := s.getenv("AWS_ACCESS_KEY_ID"); k != "" {
+		return k, s.getenv("AWS_SECRET_ACCESS_KEY"), s.getenv("AWS_SESSION_TOKEN")
+	}
+	key, _, _ = s.file.value(keyAccessKeyID)
+	secret, _, _ = s.file.value(keySecretAccessKey)
+	return key, secret, ""
 }
 
-func defaultListen() string { return envOr("BERTH_LISTEN", "127.0.0.1:4510") }
+// newAgentSettings returns the settings of `berth agent` (name) with the
+// given default state directory.
+func newAgentSettings(name, defaultStateDir string) (*settings, *agentFlags) {
+	s := newSettings(name)
+	var f agentFlags
+	f.register(s, defaultStateDir)
+	return s, &f
+}
 
 func runAgent(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("berth agent", flag.ContinueOnError)
-	var f agentFlags
-	f.register(fs, "berth-agent")
-	if err := fs.Parse(args); err != nil {
+	s, f := newAgentSettings("berth agent", defaultAgentStateDir)
+	if err := s.parse(args); err != nil {
 		return err
 	}
-	cfg, err := f.config()
+	cfg, err := f.config(s)
 	if err != nil {
 		return err
 	}
@@ -100,13 +119,26 @@ func runAgent(ctx context.Context, args []string) error {
 	return a.Run(ctx)
 }
 
+// fleetFlags are `berth fleet`'s flags beyond the agent's.
+type fleetFlags struct {
+	agentFlags
+	instances int
+	zones     string
+}
+
+// newFleetSettings returns the settings of `berth fleet`.
+func newFleetSettings() (*settings, *fleetFlags) {
+	s := newSettings("berth fleet")
+	var f fleetFlags
+	f.register(s, defaultFleetStateDir)
+	s.Int(&f.instances, "instances", 10, "how many simulated container instances to run")
+	s.String(&f.zones, "zones", "", "comma-separated availability zones assigned round-robin (e.g. a,b,c)")
+	return s, &f
+}
+
 func runFleet(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("berth fleet", flag.ContinueOnError)
-	var f agentFlags
-	f.register(fs, "berth-fleet")
-	instances := fs.Int("instances", 10, "how many simulated container instances to run")
-	zones := fs.String("zones", "", "comma-separated availability zones assigned round-robin (e.g. a,b,c)")
-	if err := fs.Parse(args); err != nil {
+	s, f := newFleetSettings()
+	if err := s.parse(args); err != nil {
 		return err
 	}
 	if f.cpu == 0 {
@@ -115,16 +147,16 @@ func runFleet(ctx context.Context, args []string) error {
 	if f.memory == 0 {
 		f.memory = 16384
 	}
-	f.runtime = "sim"
-	base, err := f.config()
+	f.runtime = agent.RuntimeSim
+	base, err := f.config(s)
 	if err != nil {
 		return err
 	}
 	var zoneList []string
-	if *zones != "" {
-		zoneList = strings.Split(*zones, ",")
+	if f.zones != "" {
+		zoneList = strings.Split(f.zones, ",")
 	}
-	fleet, err := agent.NewFleet(agent.FleetConfig{Agents: *instances, Zones: zoneList, Base: base})
+	fleet, err := agent.NewFleet(agent.FleetConfig{Agents: f.instances, Zones: zoneList, Base: base})
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/berth-io/berth/internal/credentials"
 	"github.com/berth-io/berth/internal/server"
@@ -17,66 +17,103 @@ type serverFlags struct {
 	logLevel, logFormat                                 string
 }
 
-func (f *serverFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.listen, "listen", envOr("BERTH_LISTEN", server.DefaultListen), "address of the ECS API (host:port) [BERTH_LISTEN]")
-	fs.StringVar(&f.dataDir, "data-dir", envOr("BERTH_DATA_DIR", server.DefaultDataDir), "directory of the state store and the generated credentials [BERTH_DATA_DIR]")
-	fs.StringVar(&f.region, "region", envOr("BERTH_REGION", server.DefaultRegion), "region in ARNs and in the SigV4 scope [BERTH_REGION]")
-	fs.StringVar(&f.accountID, "account-id", envOr("BERTH_ACCOUNT_ID", server.DefaultAccountID), "account id in ARNs [BERTH_ACCOUNT_ID]")
-	fs.StringVar(&f.credentialsFile, "credentials", os.Getenv("BERTH_CREDENTIALS_FILE"), "INI file of extra key pairs (aws_access_key_id/aws_secret_access_key per section) [BERTH_CREDENTIALS_FILE]")
-	fs.StringVar(&f.logLevel, "log-level", envOr("BERTH_LOG_LEVEL", "info"), "debug, info, warn or error [BERTH_LOG_LEVEL]")
-	fs.StringVar(&f.logFormat, "log-format", envOr("BERTH_LOG_FORMAT", "text"), "text or json [BERTH_LOG_FORMAT]")
+func (f *serverFlags) register(s *settings) {
+	s.String(&f.listen, "listen", server.DefaultListen, "address of the ECS API (host:port)", "BERTH_LISTEN")
+	s.String(&f.dataDir, "data-dir", server.DefaultDataDir, "directory of the state store and the generated credentials", "BERTH_DATA_DIR")
+	s.String(&f.region, "region", server.DefaultRegion, "region in ARNs and in the SigV4 scope", "BERTH_REGION")
+	s.String(&f.accountID, "account-id", server.DefaultAccountID, "account id in ARNs", "BERTH_ACCOUNT_ID")
+	s.String(&f.credentialsFile, "credentials", "", "INI file of extra key pairs (aws_access_key_id/aws_secret_access_key per section)", "BERTH_CREDENTIALS_FILE")
+	registerLogFlags(s, &f.logLevel, &f.logFormat)
+}
+
+func registerLogFlags(s *settings, level, format *string) {
+	s.String(level, "log-level", "info", "debug, info, warn or error", "BERTH_LOG_LEVEL")
+	s.String(format, "log-format", "text", "text or json", "BERTH_LOG_FORMAT")
+}
+
+// serverSetup is what the flags resolve to: the server configuration, the
+// key pairs and where the primary pair came from.
+type serverSetup struct {
+	cfg         server.Config
+	creds       *credentials.Store
+	primaryFrom string
 }
 
 // config turns the flags into a server configuration, loading (or
-// generating and saving) the key pairs.
-func (f *serverFlags) config() (server.Config, *credentials.Store, error) {
+// generating and saving) the key pairs. The primary pair comes from
+// BERTH_ACCESS_KEY_ID/BERTH_SECRET_ACCESS_KEY, else the config file's
+// access-key-id/secret-access-key, else the data dir.
+func (f *serverFlags) config(s *settings) (serverSetup, error) {
 	logger, err := newLogger(f.logLevel, f.logFormat)
 	if err != nil {
-		return server.Config{}, nil, err
+		return serverSetup{}, err
 	}
 	if err := os.MkdirAll(f.dataDir, 0o700); err != nil {
-		return server.Config{}, nil, fmt.Errorf("data dir: %w", err)
+		return serverSetup{}, fmt.Errorf("data dir: %w", err)
 	}
-	creds, err := credentials.Load(credentials.Options{DataDir: f.dataDir, File: f.credentialsFile})
+	// Absolute, so that paths recorded under it (the agent's process
+	// records of berth up) stay valid when berth is started elsewhere.
+	dataDir, err := filepath.Abs(f.dataDir)
 	if err != nil {
-		return server.Config{}, nil, err
+		return serverSetup{}, fmt.Errorf("data dir: %w", err)
 	}
-	return server.Config{
-		Listen:      f.listen,
-		DataDir:     f.dataDir,
-		Region:      f.region,
-		AccountID:   f.accountID,
-		Credentials: creds,
-		Logger:      logger,
-	}, creds, nil
+	id, secret, from := s.keyPair(credentials.EnvAccessKeyID, credentials.EnvSecretAccessKey)
+	getenv := func(name string) string {
+		switch name {
+		case credentials.EnvAccessKeyID:
+			return id
+		case credentials.EnvSecretAccessKey:
+			return secret
+		}
+		return s.getenv(name)
+	}
+	creds, err := credentials.Load(credentials.Options{DataDir: dataDir, File: f.credentialsFile, Getenv: getenv})
+	if err != nil {
+		return serverSetup{}, err
+	}
+	if from == "" {
+		from = creds.Primary().Source
+	}
+	return serverSetup{
+		cfg: server.Config{
+			Listen:      f.listen,
+			DataDir:     dataDir,
+			Region:      f.region,
+			AccountID:   f.accountID,
+			Credentials: creds,
+			Logger:      logger,
+		},
+		creds:       creds,
+		primaryFrom: from,
+	}, nil
+}
+
+// newServerSettings returns the settings of `berth server`.
+func newServerSettings() (*settings, *serverFlags) {
+	s := newSettings("berth server")
+	var f serverFlags
+	f.register(s)
+	return s, &f
 }
 
 func runServer(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("berth server", flag.ContinueOnError)
-	var f serverFlags
-	f.register(fs)
-	if err := fs.Parse(args); err != nil {
+	s, f := newServerSettings()
+	if err := s.parse(args); err != nil {
 		return err
 	}
-	cfg, creds, err := f.config()
+	setup, err := f.config(s)
 	if err != nil {
 		return err
 	}
-	srv, err := server.Start(ctx, cfg)
+	srv, err := server.Start(ctx, setup.cfg)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("berth server listening\n  endpoint:    %s\n  data dir:    %s\n  credentials: %s\n", srv.URL, cfg.DataDir, creds.Primary())
+	fmt.Printf("berth server listening\n  endpoint:    %s\n  data dir:    %s\n  credentials: %s (from %s)\n",
+		clientURL(srv.URL), setup.cfg.DataDir, setup.creds.Primary().AccessKeyID, setup.primaryFrom)
 	<-ctx.Done()
-	cfg.Logger.Info("shutting down")
+	setup.cfg.Logger.Info("shutting down")
 	return srv.Close()
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }
 
 func newLogger(level, format string) (*slog.Logger, error) {

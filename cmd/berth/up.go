@@ -3,51 +3,71 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/berth-io/berth/internal/agent"
 	"github.com/berth-io/berth/internal/agent/runtime/docker"
-	"github.com/berth-io/berth/internal/credentials"
 	"github.com/berth-io/berth/internal/server"
 )
 
+// upFlags are the flags of `berth up`: the server's, and the local agent's.
+type upFlags struct {
+	serverFlags
+	runtime, zone string
+	keepTasks     bool
+}
+
+// localCluster is the cluster the local agent of `berth up` joins.
+const localCluster = "default"
+
+// newUpSettings returns the settings of `berth up`.
+func newUpSettings() (*settings, *upFlags) {
+	s := newSettings("berth up")
+	var f upFlags
+	f.serverFlags.register(s)
+	s.String(&f.runtime, "runtime", "", "how the local agent runs tasks: docker or process (default: docker when a Docker daemon answers, else process)", "BERTH_RUNTIME")
+	s.String(&f.zone, "availability-zone", "local", "ecs.availability-zone of the local agent")
+	s.Bool(&f.keepTasks, "keep-tasks", false, "on Ctrl-C leave the local agent's tasks running (the next berth up on this data dir adopts them) instead of stopping them", "BERTH_KEEP_TASKS")
+	return s, &f
+}
+
 // runUp starts the control plane and one local agent in one process: the
-// embedded default and the README's first command.
+// embedded default and the README's first command. On Ctrl-C it stops the
+// local agent's tasks (unless --keep-tasks), then the agent, then the
+// server and its store.
 func runUp(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("berth up", flag.ContinueOnError)
-	var f serverFlags
-	f.register(fs)
-	runtimeName := fs.String("runtime", envOr("BERTH_RUNTIME", ""), "how the local agent runs tasks: docker or process (default: docker when a Docker daemon answers, else process) [BERTH_RUNTIME]")
-	zone := fs.String("availability-zone", "local", "ecs.availability-zone of the local agent")
-	if err := fs.Parse(args); err != nil {
+	s, f := newUpSettings()
+	if err := s.parse(args); err != nil {
 		return err
 	}
-	cfg, creds, err := f.config()
+	setup, err := f.config(s)
 	if err != nil {
 		return err
 	}
+	cfg := setup.cfg
 	srv, err := server.Start(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	rt := *runtimeName
+	endpoint := clientURL(srv.URL)
+	rt := f.runtime
 	if rt == "" {
 		rt = detectRuntime(ctx)
 	}
-	primary := creds.Primary()
+	primary := setup.creds.Primary()
 	a, err := agent.New(agent.Config{
-		Endpoint:         srv.URL,
+		Endpoint:         endpoint,
 		Region:           cfg.Region,
 		AccessKeyID:      primary.AccessKeyID,
 		SecretAccessKey:  primary.SecretAccessKey,
-		Cluster:          "default",
+		Cluster:          localCluster,
 		Runtime:          rt,
-		AvailabilityZone: *zone,
+		AvailabilityZone: f.zone,
 		StateDir:         filepath.Join(cfg.DataDir, "agent"),
 		Logger:           cfg.Logger,
 	})
@@ -55,9 +75,22 @@ func runUp(ctx context.Context, args []string) error {
 		_ = srv.Close()
 		return err
 	}
-	printWelcome(os.Stdout, srv.URL, cfg, primary, rt)
+	printWelcome(os.Stdout, welcome{
+		endpoint:    endpoint,
+		region:      cfg.Region,
+		dataDir:     cfg.DataDir,
+		runtime:     rt,
+		keyID:       primary.AccessKeyID,
+		secret:      primary.SecretAccessKey,
+		keyFrom:     setup.primaryFrom,
+		keepTasks:   f.keepTasks,
+		self:        selfCommand(),
+		configFile:  configPath(s),
+		defaultAddr: f.listen == server.DefaultListen,
+	})
 
 	agentCtx, stopAgent := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopAgent()
 	agentDone := make(chan error, 1)
 	go func() { agentDone <- a.Run(agentCtx) }()
 
@@ -66,6 +99,14 @@ func runUp(ctx context.Context, args []string) error {
 	case <-ctx.Done():
 	case runErr = <-agentDone:
 		agentDone = nil
+	}
+	if agentDone != nil && !f.keepTasks {
+		if err := stopLocalTasks(os.Stderr, localTasks{
+			endpoint: endpoint, region: cfg.Region, cluster: localCluster,
+			instanceArn: a.ContainerInstanceArn(), keyID: primary.AccessKeyID, secret: primary.SecretAccessKey,
+		}); err != nil {
+			cfg.Logger.Warn("stopping the local tasks", "err", err)
+		}
 	}
 	cfg.Logger.Info("shutting down")
 	stopAgent()
@@ -93,56 +134,67 @@ func detectRuntime(ctx context.Context) string {
 	return agent.RuntimeDocker
 }
 
+// welcome is what `berth up` tells a newcomer.
+type welcome struct {
+	endpoint, region, dataDir, runtime string
+	keyID, secret, keyFrom             string
+	keepTasks                          bool
+	// self is how to run this binary again ("berth", "go run ./cmd/berth").
+	self string
+	// configFile is the config file berth up read, if any.
+	configFile string
+	// defaultAddr is set when the server listens on the default address,
+	// which `berth env` assumes.
+	defaultAddr bool
+}
+
 // printWelcome tells a newcomer where everything is and what to type next.
-func printWelcome(w io.Writer, endpoint string, cfg server.Config, p credentials.Pair, rt string) {
+// The lines under "Try it" run verbatim in a POSIX shell.
+func printWelcome(w io.Writer, m welcome) {
+	runtimeNote := "tasks run as Docker containers"
+	if m.runtime == agent.RuntimeProcess {
+		runtimeNote = "tasks run as host processes; images are ignored"
+	}
+	envCmd := m.self + " env"
+	if m.configFile != "" {
+		envCmd += " --config " + shellQuote(m.configFile)
+	}
+	envCmd += " --data-dir " + shellQuote(m.dataDir)
+	if !m.defaultAddr {
+		envCmd += " --listen " + shellQuote(hostPort(m.endpoint))
+	}
+	if m.region != server.DefaultRegion {
+		envCmd += " --region " + shellQuote(m.region)
+	}
+	stopNote := "Ctrl-C stops berth and the tasks it runs (start with --keep-tasks to leave them running)."
+	if m.keepTasks {
+		stopNote = "Ctrl-C stops berth; its tasks keep running (--keep-tasks) and the next berth up adopts them."
+	}
+	ep := shellQuote(m.endpoint)
 	fmt.Fprintf(w, `berth is up
   endpoint:    %s
   region:      %s
-  data dir:    %s
-  runtime:     %s (one local agent in cluster "default")
-  credentials: %s   (run "berth env --data-dir %s" for export lines and an ~/.aws/config profile)
+  data dir:    %s (berth.db, credentials, agent/)
+  runtime:     %s (one local agent in cluster %q; %s)
+  credentials: %s (from %s)
+               as export lines and an ~/.aws/config profile: %s
 
 Try it with the aws CLI:
 
   export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s
   aws --endpoint-url %s ecs register-task-definition --family sleep360 --container-definitions '[{"name":"sleep","image":"busybox","cpu":10,"memory":10,"command":["sleep","360"],"essential":true}]'
   aws --endpoint-url %s ecs run-task --cluster default --task-definition sleep360:1
+  aws --endpoint-url %s ecs list-tasks --cluster default
 
-Ctrl-C stops berth.
-`, endpoint, cfg.Region, cfg.DataDir, rt, p.AccessKeyID, cfg.DataDir, p.AccessKeyID, p.SecretAccessKey, cfg.Region, endpoint, endpoint)
+%s
+`, m.endpoint, m.region, m.dataDir, m.runtime, localCluster, runtimeNote, m.keyID, m.keyFrom, envCmd,
+		shellQuote(m.keyID), shellQuote(m.secret), shellQuote(m.region), ep, ep, ep, stopNote)
 }
 
-// runEnv prints the credentials of a data dir as export lines and as an
-// ~/.aws/config profile.
-func runEnv(_ context.Context, args []string) error {
-	fs := flag.NewFlagSet("berth env", flag.ContinueOnError)
-	dataDir := fs.String("data-dir", envOr("BERTH_DATA_DIR", server.DefaultDataDir), "the data dir of the server [BERTH_DATA_DIR]")
-	listen := fs.String("listen", defaultListen(), "the server's address [BERTH_LISTEN]")
-	region := fs.String("region", envOr("BERTH_REGION", server.DefaultRegion), "region [BERTH_REGION]")
-	if err := fs.Parse(args); err != nil {
-		return err
+// hostPort returns the host:port of a URL.
+func hostPort(rawURL string) string {
+	if u, err := url.Parse(rawURL); err == nil && u.Host != "" {
+		return u.Host
 	}
-	if _, err := os.Stat(filepath.Join(*dataDir, credentials.FileName)); err != nil && os.Getenv(credentials.EnvAccessKeyID) == "" {
-		return fmt.Errorf("no credentials in %s: start berth there first (berth up --data-dir %s)", *dataDir, *dataDir)
-	}
-	creds, err := credentials.Load(credentials.Options{DataDir: *dataDir})
-	if err != nil {
-		return err
-	}
-	p := creds.Primary()
-	endpoint := "http://" + *listen
-	fmt.Printf(`export BERTH_ENDPOINT=%[1]s
-export AWS_ENDPOINT_URL_ECS=%[1]s
-export AWS_ACCESS_KEY_ID=%[2]s
-export AWS_SECRET_ACCESS_KEY=%[3]s
-export AWS_DEFAULT_REGION=%[4]s
-
-# Or, as a profile: add to ~/.aws/config and use --profile berth (or AWS_PROFILE=berth)
-# [profile berth]
-# region = %[4]s
-# endpoint_url = %[1]s
-# aws_access_key_id = %[2]s
-# aws_secret_access_key = %[3]s
-`, endpoint, p.AccessKeyID, p.SecretAccessKey, *region)
-	return nil
+	return rawURL
 }
