@@ -14,6 +14,7 @@ import (
 // serverFlags are the flags of `berth server` (and the control-plane half of `berth up`).
 type serverFlags struct {
 	listen, dataDir, region, accountID, credentialsFile string
+	advertiseURL                                        string
 	logLevel, logFormat                                 string
 }
 
@@ -22,6 +23,7 @@ func (f *serverFlags) register(s *settings) {
 	s.String(&f.dataDir, "data-dir", server.DefaultDataDir, "directory of the state store and the generated credentials", "BERTH_DATA_DIR")
 	s.String(&f.region, "region", server.DefaultRegion, "region in ARNs and in the SigV4 scope", "BERTH_REGION")
 	s.String(&f.accountID, "account-id", server.DefaultAccountID, "account id in ARNs", "BERTH_ACCOUNT_ID")
+	s.String(&f.advertiseURL, "advertise-url", "", "URL agents are told to open their channel to (default: the URL they reached the API on)", "BERTH_ADVERTISE_URL")
 	s.String(&f.credentialsFile, "credentials", "", "INI file of extra key pairs (aws_access_key_id/aws_secret_access_key per section)", "BERTH_CREDENTIALS_FILE")
 	registerLogFlags(s, &f.logLevel, &f.logFormat)
 }
@@ -76,12 +78,13 @@ func (f *serverFlags) config(s *settings) (serverSetup, error) {
 	}
 	return serverSetup{
 		cfg: server.Config{
-			Listen:      f.listen,
-			DataDir:     dataDir,
-			Region:      f.region,
-			AccountID:   f.accountID,
-			Credentials: creds,
-			Logger:      logger,
+			Listen:       f.listen,
+			DataDir:      dataDir,
+			Region:       f.region,
+			AccountID:    f.accountID,
+			AdvertiseURL: f.advertiseURL,
+			Credentials:  creds,
+			Logger:       logger,
 		},
 		creds:       creds,
 		primaryFrom: from,

@@ -12,19 +12,20 @@ import (
 // model's shapes, so ecsmodel.Bind serves them next to the control plane's.
 type API struct {
 	svc *control.Service
-	// Endpoint is what DiscoverPollEndpoint answers: the control plane's
-	// URL, which the agent opens its channel against.
-	Endpoint func() string
+	// Endpoint is what DiscoverPollEndpoint answers for a request: the
+	// control plane's URL as the agent can reach it, which it opens its
+	// channel against.
+	Endpoint func(ctx context.Context) string
 }
 
 // NewAPI returns the agent-facing operations over svc.
-func NewAPI(svc *control.Service, endpoint func() string) *API {
+func NewAPI(svc *control.Service, endpoint func(ctx context.Context) string) *API {
 	return &API{svc: svc, Endpoint: endpoint}
 }
 
 // DiscoverPollEndpoint tells an agent where to open its channel.
-func (a *API) DiscoverPollEndpoint(_ context.Context, _ *ecsmodel.DiscoverPollEndpointRequest) (*ecsmodel.DiscoverPollEndpointResponse, error) {
-	ep := a.Endpoint()
+func (a *API) DiscoverPollEndpoint(ctx context.Context, _ *ecsmodel.DiscoverPollEndpointRequest) (*ecsmodel.DiscoverPollEndpointResponse, error) {
+	ep := a.Endpoint(ctx)
 	return &ecsmodel.DiscoverPollEndpointResponse{Endpoint: ep, TelemetryEndpoint: ep, ServiceConnectEndpoint: ep}, nil
 }
 

@@ -123,6 +123,10 @@ type Hub struct {
 	mu        sync.Mutex
 	instances map[string]*instanceState // by container instance ARN
 	closed    bool
+	// handlers counts the ServeHTTP calls in progress. Their connections are
+	// hijacked, so http.Server.Shutdown does not wait for them; Close does,
+	// so that no disconnect bookkeeping reaches the control plane after it.
+	handlers sync.WaitGroup
 }
 
 // NewHub returns a Hub; it panics if cfg.Auth or cfg.Control is nil.
@@ -144,6 +148,15 @@ func NewHub(cfg HubConfig) *Hub {
 
 // ServeHTTP accepts one agent connection and serves it until it ends.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		writeError(w, http.StatusServiceUnavailable, ecs.Errorf(ecs.CodeServer, "the server is shutting down"))
+		return
+	}
+	h.handlers.Add(1)
+	h.mu.Unlock()
+	defer h.handlers.Done()
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
 		writeError(w, http.StatusMethodNotAllowed, ecs.ClientError("the agent endpoint takes only GET with a websocket upgrade"))
@@ -326,7 +339,8 @@ func (h *Hub) Forget(instanceArn string) {
 }
 
 // Close refuses new connections and closes every open one with a
-// CloseMessage. It does not wait for the handlers to return.
+// CloseMessage, then waits for their handlers to return (including the
+// disconnect each reports to the control plane).
 func (h *Hub) Close() error {
 	h.mu.Lock()
 	h.closed = true
@@ -340,5 +354,6 @@ func (h *Hub) Close() error {
 	for _, c := range conns {
 		c.stop("server shutting down")
 	}
+	h.handlers.Wait()
 	return nil
 }

@@ -78,7 +78,7 @@ var allowPost = []string{http.MethodPost}
 // writes exactly one response.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	x := &exchange{info: callInfo{requestID: newRequestID()}}
+	x := &exchange{info: callInfo{requestID: newRequestID(), request: r}}
 	w.Header()[headerRequestID] = []string{x.info.requestID}
 	buf := getBuffer()
 	defer putBuffer(buf)

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math/rand/v2"
+	"net/http"
+	"strings"
 )
 
 // newRequestID returns a random UUIDv4 in its 36-character text form. Request
@@ -33,6 +35,7 @@ func newRequestID() string {
 type callInfo struct {
 	requestID   string
 	accessKeyID string
+	request     *http.Request
 }
 
 type callInfoKey struct{}
@@ -58,4 +61,33 @@ func AccessKeyID(ctx context.Context) string {
 		return info.accessKeyID
 	}
 	return ""
+}
+
+// ClientURL returns the base URL the client used to reach the server
+// (scheme and host, as the request's Host header and TLS, or a proxy's
+// X-Forwarded-Proto and X-Forwarded-Host, say), or "" outside a request.
+// DiscoverPollEndpoint answers with it, so an agent opens its channel to
+// the address it already reaches the API on.
+func ClientURL(ctx context.Context) string {
+	info, ok := ctx.Value(callInfoKey{}).(*callInfo)
+	if !ok || info.request == nil {
+		return ""
+	}
+	r := info.request
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+		scheme = p
+	}
+	host := r.Host
+	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
+		host, _, _ = strings.Cut(h, ",")
+		host = strings.TrimSpace(host)
+	}
+	if host == "" {
+		return ""
+	}
+	return scheme + "://" + host
 }

@@ -48,6 +48,10 @@ type Config struct {
 	Credentials sigv4.CredentialLookup
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
+	// AdvertiseURL, when set, is the URL DiscoverPollEndpoint gives agents
+	// (e.g. a TLS proxy's https address). By default agents are told the
+	// URL they reached the API on.
+	AdvertiseURL string
 	// NoSync turns off fsync in the store (tests and benchmarks only:
 	// acknowledged writes may be lost on a crash).
 	NoSync bool
@@ -63,6 +67,7 @@ type Server struct {
 	control *control.Service
 	http    *httpserver.Server
 	bridge  *agentbridge.Bridge
+	hub     *agentrpc.Hub
 	cancel  context.CancelFunc
 	served  chan error
 }
@@ -142,7 +147,7 @@ func assemble(_ context.Context, cfg Config, st *boltstore.Store, url string) (*
 	apiMetrics := ecsapi.NewMetrics()
 	reg.MustRegister(apiMetrics.Collectors()...)
 	api := ecsapi.New(ecsapi.Config{
-		Backend:  backend{Service: svc, API: agentbridge.NewAPI(svc, func() string { return url })},
+		Backend:  backend{Service: svc, API: agentbridge.NewAPI(svc, agentEndpoint(cfg.AdvertiseURL, url))},
 		Verifier: verifier,
 		Logger:   cfg.Logger,
 		Metrics:  apiMetrics,
@@ -156,7 +161,22 @@ func assemble(_ context.Context, cfg Config, st *boltstore.Store, url string) (*
 		bridge.Close()
 		return nil, err
 	}
-	return &Server{URL: url, cfg: cfg, store: st, control: svc, http: hs, bridge: bridge}, nil
+	return &Server{URL: url, cfg: cfg, store: st, control: svc, http: hs, bridge: bridge, hub: hub}, nil
+}
+
+// agentEndpoint chooses what DiscoverPollEndpoint answers: the configured
+// advertise URL, else the URL the agent used for this very request (it can
+// reach that one), else the listen URL.
+func agentEndpoint(advertise, listenURL string) func(ctx context.Context) string {
+	return func(ctx context.Context) string {
+		if advertise != "" {
+			return advertise
+		}
+		if u := ecsapi.ClientURL(ctx); u != "" {
+			return u
+		}
+		return listenURL
+	}
 }
 
 // backend is what the API serves: the control plane's operations and the
@@ -178,6 +198,10 @@ func (s *Server) Close() error {
 	case <-time.After(httpserver.DefaultShutdownTimeout + time.Second):
 		serveErr = errors.New("server: http shutdown timed out")
 	}
+	// Agent connections are hijacked, so the HTTP shutdown does not wait for
+	// them: close the hub (which waits for its handlers' last bookkeeping),
+	// then stop delivering, then close the store.
+	hubErr := s.hub.Close()
 	s.bridge.Close()
-	return errors.Join(serveErr, s.store.Close())
+	return errors.Join(serveErr, hubErr, s.store.Close())
 }
