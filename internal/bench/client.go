@@ -3,14 +3,15 @@ package bench
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/berth-io/berth/internal/clientconfig"
 )
 
 // defaultRegion is signed for when neither --region nor the AWS
@@ -31,28 +32,29 @@ type clients struct {
 }
 
 // newClients builds the clients for opts and fills in opts.region with the
-// region they sign for. Credentials are BERTH_ACCESS_KEY_ID and
-// BERTH_SECRET_ACCESS_KEY when set, else the AWS default chain
-// (environment, shared files, SSO, instance roles).
+// region they sign for, resolved by package clientconfig: --region,
+// AWS_REGION, AWS_DEFAULT_REGION, the profile's, else us-east-1.
+// Credentials are BERTH_ACCESS_KEY_ID and BERTH_SECRET_ACCESS_KEY when set,
+// else the AWS default chain (environment, shared files, SSO, instance
+// roles). The endpoint is --endpoint-url, else the SDK's own
+// (AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL, the profile, the region's).
 func newClients(ctx context.Context, opts *options) (clients, error) {
-	var loadOpts []func(*config.LoadOptions) error
-	if opts.region != "" {
-		loadOpts = append(loadOpts, config.WithRegion(opts.region))
-	}
-	if opts.accessKeyID != "" {
-		loadOpts = append(loadOpts, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(opts.accessKeyID, opts.secretAccessKey, "")))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	cc, err := clientconfig.Resolve(ctx, clientconfig.Options{
+		Region:        opts.region,
+		DefaultRegion: defaultRegion,
+		SDKEndpoint:   true,
+		HTTPClient:    newHTTPClient(opts),
+	})
 	if err != nil {
+		var ce *clientconfig.Error
+		if errors.As(err, &ce) && ce.Err != nil {
+			err = ce.Err // the SDK's own words, as before
+		}
 		return clients{}, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
-	if cfg.Region == "" {
-		cfg.Region = defaultRegion
-	}
+	cfg, hc := cc.AWS, cc.HTTPClient
 	opts.region = cfg.Region
 
-	hc := newHTTPClient(opts)
 	endpoint := func(o *ecs.Options) {
 		o.HTTPClient = hc
 		if opts.lenientJSON {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/berth-io/berth/internal/credentials"
+	"github.com/berth-io/berth/internal/clientconfig"
 )
 
 // Defaults of the run flags.
@@ -45,7 +45,9 @@ type options struct {
 	timeout     time.Duration
 
 	// accessKeyID and secretAccessKey come from BERTH_ACCESS_KEY_ID and
-	// BERTH_SECRET_ACCESS_KEY; both empty means the AWS default chain.
+	// BERTH_SECRET_ACCESS_KEY, read to refuse half a pair before any
+	// request; clientconfig.Resolve signs with them when both are set,
+	// and with the AWS default chain when both are empty.
 	accessKeyID     string
 	secretAccessKey string
 }
@@ -114,13 +116,13 @@ func parseOptions(args []string, getenv func(string) string, out io.Writer) (opt
 	if !set["duration"] && !set["requests"] {
 		o.duration = defaultDuration
 	}
-	o.accessKeyID = getenv(credentials.EnvAccessKeyID)
-	o.secretAccessKey = getenv(credentials.EnvSecretAccessKey)
+	o.accessKeyID = getenv(clientconfig.EnvAccessKeyID)
+	o.secretAccessKey = getenv(clientconfig.EnvSecretAccessKey)
 	switch {
 	case o.accessKeyID != "" && o.secretAccessKey == "":
-		return o, usagef("%s is set but %s is not", credentials.EnvAccessKeyID, credentials.EnvSecretAccessKey)
+		return o, usagef("%s is set but %s is not", clientconfig.EnvAccessKeyID, clientconfig.EnvSecretAccessKey)
 	case o.accessKeyID == "" && o.secretAccessKey != "":
-		return o, usagef("%s is set but %s is not", credentials.EnvSecretAccessKey, credentials.EnvAccessKeyID)
+		return o, usagef("%s is set but %s is not", clientconfig.EnvSecretAccessKey, clientconfig.EnvAccessKeyID)
 	}
 	return o, nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/berth-io/berth/internal/clientconfig"
 	"github.com/berth-io/berth/internal/ecsmodel"
 )
 
@@ -84,13 +86,9 @@ func (c *client) credentials(ctx context.Context) (*aws.Credentials, error) {
 	if c.creds == nil {
 		return nil, nil
 	}
-	creds, err := c.creds.Retrieve(ctx)
-	if err != nil || !creds.HasKeys() {
-		detail := ""
-		if err != nil {
-			detail = " (" + err.Error() + ")"
-		}
-		return nil, &configError{msg: "Unable to locate credentials. Set BERTH_ACCESS_KEY_ID and BERTH_SECRET_ACCESS_KEY, or configure AWS credentials (aws configure)." + detail}
+	creds, err := clientconfig.Retrieve(ctx, c.creds)
+	if err != nil {
+		return nil, &configError{msg: err.Error()}
 	}
 	return &creds, nil
 }
@@ -147,8 +145,8 @@ func parseServiceError(operation string, resp *http.Response, body []byte) *serv
 		MessageU string `json:"Message"`
 	}
 	_ = json.Unmarshal(body, &fields)
-	e.Code = firstNonEmpty(sanitizeCode(fields.Type), sanitizeCode(resp.Header.Get("X-Amzn-Errortype")), fields.Code, strconv.Itoa(resp.StatusCode))
-	e.Message = firstNonEmpty(fields.Message, fields.MessageU, http.StatusText(resp.StatusCode))
+	e.Code = cmp.Or(sanitizeCode(fields.Type), sanitizeCode(resp.Header.Get("X-Amzn-Errortype")), fields.Code, strconv.Itoa(resp.StatusCode))
+	e.Message = cmp.Or(fields.Message, fields.MessageU, http.StatusText(resp.StatusCode))
 	return e
 }
 

@@ -7,7 +7,8 @@
 // The container may be left out for a task with one container; --follow
 // (-f) keeps printing until the container exits or the user interrupts.
 //
-// It finds the server and signs its request the way `berth ecs` does:
+// It finds the server and signs its request the way `berth ecs` does,
+// with package clientconfig:
 //
 //   - endpoint: --endpoint-url, BERTH_ENDPOINT, AWS_ENDPOINT_URL_ECS,
 //     AWS_ENDPOINT_URL (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true),

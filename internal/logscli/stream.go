@@ -1,6 +1,7 @@
 package logscli
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -95,7 +96,7 @@ func readServiceError(resp *http.Response) error {
 	if i := strings.LastIndexByte(code, '#'); i >= 0 {
 		code = code[i+1:]
 	}
-	code = firstNonEmpty(code, resp.Header.Get("X-Amzn-ErrorType"), strconv.Itoa(resp.StatusCode))
-	msg := firstNonEmpty(body.Message, http.StatusText(resp.StatusCode))
+	code = cmp.Or(code, resp.Header.Get("X-Amzn-ErrorType"), strconv.Itoa(resp.StatusCode))
+	msg := cmp.Or(body.Message, http.StatusText(resp.StatusCode))
 	return &serviceError{Code: code, Message: msg, Status: resp.StatusCode}
 }
