@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/berth-io/berth/internal/agent"
+	"github.com/berth-io/berth/internal/clientconfig"
 	"github.com/berth-io/berth/internal/server"
 )
 
@@ -78,16 +79,13 @@ func (f *agentFlags) config(s *settings) (agent.Config, error) {
 	}, nil
 }
 
-// agentKeyPair returns the pair an agent signs with, the one clients use:
-// BERTH_ACCESS_KEY_ID/BERTH_SECRET_ACCESS_KEY when both are set, else
-// AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) when the
-// id is set, else the config file's access-key-id/secret-access-key.
+// agentKeyPair returns the pair an agent signs with, the one clients use
+// (clientconfig.EnvCredentials: the BERTH_* pair, else the AWS_* pair, each
+// with its session token), else the config file's
+// access-key-id/secret-access-key.
 func agentKeyPair(s *settings) (key, secret, token string) {
-	if k, sec := s.getenv("BERTH_ACCESS_KEY_ID"), s.getenv("BERTH_SECRET_ACCESS_KEY"); k != "" && sec != "" {
-		return k, sec, ""
-	}
-	if k := s.getenv("AWS_ACCESS_KEY_ID"); k != "" {
-		return k, s.getenv("AWS_SECRET_ACCESS_KEY"), s.getenv("AWS_SESSION_TOKEN")
+	if c, ok := clientconfig.EnvCredentials(s.getenv); ok {
+		return c.AccessKeyID, c.SecretAccessKey, c.SessionToken
 	}
 	key, _, _ = s.file.value(keyAccessKeyID)
 	secret, _, _ = s.file.value(keySecretAccessKey)
