@@ -1,9 +1,6 @@
 package control
 
 import (
-	"context"
-	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/berth-io/berth/internal/placement"
@@ -76,37 +73,6 @@ func (s *Service) states() map[string]*clusterState {
 		out[k] = v
 	}
 	return out
-}
-
-// loadIndex builds the index of every cluster from the instance and task
-// records. It runs in New, before any request.
-func (s *Service) loadIndex(ctx context.Context) error {
-	s.idx.clusters = map[string]*clusterState{}
-	insts, err := listAll(ctx, s.store, prefixInstances)
-	if err != nil {
-		return fmt.Errorf("control: load instances: %w", err)
-	}
-	for _, kv := range insts {
-		rec, err := decode[instanceRecord](kv)
-		if err != nil {
-			return err
-		}
-		cs := s.state(rec.Cluster)
-		cs.applyInstance(rec, kv.ModRevision)
-	}
-	tasks, err := listAll(ctx, s.store, prefixTasks)
-	if err != nil {
-		return fmt.Errorf("control: load tasks: %w", err)
-	}
-	for _, kv := range tasks {
-		rec, err := decode[taskRecord](kv)
-		if err != nil {
-			return err
-		}
-		cluster, _, _ := strings.Cut(strings.TrimPrefix(kv.Key, prefixTasks), "/")
-		s.state(cluster).applyTask(rec, kv.ModRevision)
-	}
-	return nil
 }
 
 // indexInstance applies a committed instance record to its cluster's index.

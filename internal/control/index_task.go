@@ -1,6 +1,7 @@
 package control
 
 import (
+	"strings"
 	"time"
 
 	"github.com/berth-io/berth/internal/ecs"
@@ -51,7 +52,10 @@ func (e *taskEntry) stoppedSince() time.Time {
 	return e.createdAt
 }
 
-// summarize copies what the entry keeps from a task record.
+// summarize copies what the entry keeps from a task record. At startup
+// the record holds only the fields of taskIndexRecord (index_load.go):
+// a field read here or in applyTask must be added there too
+// (TestLoadIndexMatchesFullRecords fails otherwise).
 func (e *taskEntry) summarize(rec *taskRecord) {
 	t := &rec.Task
 	e.instanceID = rec.InstanceID
@@ -73,6 +77,7 @@ func (cs *clusterState) applyTask(rec *taskRecord, rev int64) {
 	case e != nil && e.committed && rev <= e.rev:
 		return
 	case e == nil:
+		id = strings.Clone(id) // not the whole ARN, which it is a part of
 		e = &taskEntry{id: id}
 		cs.tasks[id] = e
 		if rec.Task.DesiredStatus == statusRunning {
