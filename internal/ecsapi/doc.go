@@ -56,6 +56,10 @@
 //   - A missing or unknown X-Amz-Target, a path other than /, a method other
 //     than POST: UnknownOperationException (404 and 405 for the last two).
 //   - A model operation berth does not implement: UnsupportedFeatureException.
+//   - A backend that fails with the request's context error because the
+//     client closed its connection (a disconnect, or a half-close after
+//     sending): ClientException, logged at Info, not a ServerException; the
+//     client caused it and the server has no fault to count.
 //
 // Every response, success or error, carries a fresh x-amzn-RequestId (a
 // UUIDv4).

@@ -122,6 +122,10 @@ func errUnknownTarget(target string) error {
 	return ecs.Errorf(ecs.CodeUnknownOperation, "Unknown operation %q.", target)
 }
 
+func errClientGone() error {
+	return ecs.Errorf(ecs.CodeClient, "The request was canceled: the client closed the connection before the answer was ready.")
+}
+
 func errNotImplemented(op string) error {
 	return ecs.Errorf(ecs.CodeUnsupportedFeature, "berth does not implement %s yet.", op)
 }

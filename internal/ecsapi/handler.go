@@ -2,6 +2,7 @@ package ecsapi
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -86,6 +87,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status, code := http.StatusOK, codeOK
 	var cause error
 	if err := h.serveSafely(x, r, buf); err != nil {
+		if ctxErr := r.Context().Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			// The client closed its connection (the only thing that ends a
+			// request's context while ServeHTTP runs) and the backend gave
+			// up: not a fault of the server.
+			err = errClientGone()
+		}
 		e := toAPIError(err)
 		if e.Status == http.StatusMethodNotAllowed {
 			w.Header()["Allow"] = allowPost
