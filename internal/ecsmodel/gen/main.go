@@ -12,12 +12,10 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"go/format"
-	"io"
 	"log"
 	"os"
 	"os/exec"
@@ -77,21 +75,12 @@ func findBotocoreModel() (string, error) {
 }
 
 func loadModel(path string) (*model, error) {
-	f, err := os.Open(path)
+	raw, err := readModelFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, err
-		}
-		r = gz
-	}
 	var m model
-	if err := json.NewDecoder(r).Decode(&m); err != nil {
+	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", path, err)
 	}
 	return &m, nil
