@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -32,17 +30,5 @@ func BenchmarkDescribeTasks100Server(b *testing.B) {
 		}
 	}
 	body, _ := json.Marshal(map[string]any{"tasks": arns})
-	handler := h.srv.Handler()
-	req := signedRequest(b, "DescribeTasks", body)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		r := req.Clone(req.Context())
-		r.Body = readCloser(body)
-		w := httptest.NewRecorder()
-		handler.ServeHTTP(w, r)
-		if w.Code != http.StatusOK {
-			b.Fatalf("got status %d: %s", w.Code, w.Body)
-		}
-	}
+	serveSignedLoop(b, h, "DescribeTasks", body)
 }
