@@ -62,7 +62,14 @@ func run(ctx context.Context, args []string) int {
 		usage(cmds)
 		return 2
 	}
-	if err := cmd.run(ctx, args[1:]); err != nil {
+	stopProfile, err := startProfile(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "berth: %v\n", err)
+		return 2
+	}
+	err = cmd.run(ctx, args[1:])
+	stopProfile()
+	if err != nil {
 		var code exitCodeError
 		if errors.As(err, &code) {
 			return int(code)

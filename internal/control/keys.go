@@ -36,7 +36,7 @@
 //	                                      the Task shape plus its instance, what it
 //	                                      reserved there (held while desired
 //	                                      RUNNING) and its host port assignments.
-//	                                      Created with an Absent condition;
+//	                                      Ids are time-ordered (ecs.NewTimeOrderedID);
 //	                                      deleted by the janitor once STOPPED for
 //	                                      longer than the retention
 //	/tokens/<cluster>/<escaped token>     tokenRecord: RunTask clientToken → the

@@ -43,7 +43,9 @@ type launched struct {
 
 // launch places the plan's tasks under the cluster's lock (reserving them
 // in the index), then commits them without the lock: the task records
-// (Absent), their tags, the token record, on the plan's conditions and on
+// (without an Absent condition: a new id has 80 random bits besides its
+// timestamp, and checking would cost the committer a lookup per task),
+// their tags, the token record, on the plan's conditions and on
 // the condition that every chosen instance's record is unchanged since the
 // index applied it. A failed commit releases every reservation and
 // returns the error (a *store.ConflictError when a condition failed).
@@ -51,10 +53,11 @@ func (s *Service) launch(ctx context.Context, p *launchPlan) (*launched, error) 
 	cs := s.state(p.spec.cluster)
 	var placed []placedTask
 	var fails []ecsmodel.Failure
+	idTime := s.now()
 	cs.mu.Lock()
 	if p.on != nil {
 		pls, fs := cs.place.PlaceOn(p.demand, p.on)
-		placed = cs.takePlacements(p.spec, pls, portion{launchType: ecsmodel.LaunchTypeEc2})
+		placed = cs.takePlacements(p.spec, pls, portion{launchType: ecsmodel.LaunchTypeEc2}, idTime)
 		fails = s.failures(p.spec.cluster, portion{}, fs)
 	}
 	for _, po := range p.portions {
@@ -64,7 +67,7 @@ func (s *Service) launch(ctx context.Context, p *launchPlan) (*launched, error) 
 			d.Strategies, d.Constraints = fargateStrategy, nil
 		}
 		pls, fs := cs.place.Place(d, po.count, nil)
-		placed = append(placed, cs.takePlacements(p.spec, pls, po)...)
+		placed = append(placed, cs.takePlacements(p.spec, pls, po, idTime)...)
 		fails = append(fails, s.failures(p.spec.cluster, po, fs)...)
 	}
 	cs.mu.Unlock()
@@ -84,7 +87,6 @@ func (s *Service) launch(ctx context.Context, p *launchPlan) (*launched, error) 
 		out.recs = append(out.recs, rec)
 		instRevs[pt.pl.InstanceID] = pt.instRev
 		key := taskKey(p.spec.cluster, pt.id)
-		b.Conds = append(b.Conds, store.Cond{Key: key, Kind: store.Absent})
 		if err = putOp(&b, key, rec); err != nil {
 			break
 		}
@@ -138,11 +140,13 @@ func putOp(b *store.Batch, key string, v any) error {
 
 // takePlacements registers the placements of a launch in the index as
 // uncommitted task entries holding their allocations, and returns them
-// with what the records need from the instances. Called with cs.mu held.
-func (cs *clusterState) takePlacements(spec *taskSpec, pls []placement.Placement, po portion) []placedTask {
+// with what the records need from the instances. Task ids are time-ordered
+// (made at now), so new task records go to the end of the cluster's key
+// range. Called with cs.mu held.
+func (cs *clusterState) takePlacements(spec *taskSpec, pls []placement.Placement, po portion, now time.Time) []placedTask {
 	out := make([]placedTask, 0, len(pls))
 	for _, pl := range pls {
-		pt := placedTask{id: ecs.NewID(), pl: pl, portion: po}
+		pt := placedTask{id: ecs.NewTimeOrderedID(now), pl: pl, portion: po}
 		if e := cs.insts[pl.InstanceID]; e != nil {
 			pt.instRev = e.rev
 			pt.zone = e.base.Attributes[attrAvailabilityZone]

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Partition is the ARN partition berth writes.
@@ -92,6 +93,24 @@ func (a Account) CapacityProviderARN(name string) string { return a.ARN(TypeCapa
 func NewID() string {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("ecs: crypto/rand: %v", err))
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// NewTimeOrderedID returns a fresh 32-character lower-case hex id, like
+// NewID, whose first 12 characters are the current Unix time in
+// milliseconds and whose other 20 are random (80 bits). Ids made later sort
+// later (to the millisecond), so records keyed by them are appended at the
+// end of their key range instead of landing on random pages of the store.
+func NewTimeOrderedID(now time.Time) string {
+	var b [16]byte
+	ms := uint64(now.UnixMilli())
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	if _, err := rand.Read(b[6:]); err != nil {
 		panic(fmt.Sprintf("ecs: crypto/rand: %v", err))
 	}
 	return hex.EncodeToString(b[:])

@@ -3,6 +3,7 @@ package ecs
 import (
 	"regexp"
 	"testing"
+	"time"
 )
 
 func TestAccountARNs(t *testing.T) {
@@ -60,5 +61,37 @@ func TestIDs(t *testing.T) {
 	}
 	if got := LastSegment("arn:aws:ecs:r:a:task/c/id1"); got != "id1" {
 		t.Errorf("got %q, want id1", got)
+	}
+}
+
+func TestTimeOrderedIDs(t *testing.T) {
+	t0 := time.UnixMilli(1795447019736)
+	cases := []struct {
+		name         string
+		first, later time.Time
+	}{
+		{"same millisecond", t0, t0},
+		{"one millisecond later", t0, t0.Add(time.Millisecond)},
+		{"a year later", t0, t0.AddDate(1, 0, 0)},
+	}
+	hex32 := regexp.MustCompile(`^[0-9a-f]{32}$`)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := NewTimeOrderedID(tc.first), NewTimeOrderedID(tc.later)
+			for _, id := range []string{a, b} {
+				if !hex32.MatchString(id) {
+					t.Errorf("got id %q, want 32 lower-case hex characters", id)
+				}
+			}
+			if a == b {
+				t.Fatalf("got the same id %q twice", a)
+			}
+			if got, want := a[:12], "01a208fb58d8"; got != want && tc.first == t0 {
+				t.Errorf("got time prefix %q, want %q (Unix ms %d in hex)", got, want, t0.UnixMilli())
+			}
+			if tc.later.After(tc.first) && !(a < b) {
+				t.Errorf("got %q not before %q, want ids made later to sort later", a, b)
+			}
+		})
 	}
 }
