@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth-io/berth/internal/control"
 	"github.com/berth-io/berth/internal/ecs"
 	"github.com/berth-io/berth/internal/ecsmodel"
 	"github.com/berth-io/berth/internal/ecstest"
@@ -181,7 +182,11 @@ func TestDeleteClusterErrors(t *testing.T) {
 func (e *env) putTask(cluster, id, lastStatus string) {
 	e.t.Helper()
 	v := fmt.Sprintf(`{"task":{"taskArn":%q,"lastStatus":%q,"desiredStatus":%q}}`, account.TaskARN(cluster, id), lastStatus, lastStatus)
-	if _, err := e.st.Commit(e.ctx, store.Batch{Ops: []store.Op{{Key: "/tasks/" + cluster + "/" + id, Value: []byte(v)}}}); err != nil {
+	ops, err := control.TaskRecordOps(cluster, id, []byte(v))
+	if err != nil {
+		e.t.Fatalf("put task: %v", err)
+	}
+	if _, err := e.st.Commit(e.ctx, store.Batch{Ops: ops}); err != nil {
 		e.t.Fatalf("put task: %v", err)
 	}
 }

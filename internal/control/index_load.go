@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/berth-io/berth/internal/ecs"
 	"github.com/berth-io/berth/internal/ecsmodel"
 	"github.com/berth-io/berth/internal/store"
 )
@@ -21,8 +22,10 @@ import (
 // task the index keeps (taskIndexRecord), and decodes pages on every core
 // while the calling goroutine applies them in key order.
 
-// loadIndex builds the index of every cluster from the instance and task
-// records. It runs in New, before any request, so it takes no locks.
+// loadIndex builds the index of every cluster from the instance records
+// and the task summaries. It runs in New, before any request, so it takes
+// no locks. A store written before summaries existed is loaded from its
+// task records once, and given its summaries (migrateSummaries).
 func (s *Service) loadIndex(ctx context.Context) error {
 	s.idx.clusters = map[string]*clusterState{}
 	err := loadPages(ctx, s.store, prefixInstances, decode[instanceRecord], func(kv store.KV, rec *instanceRecord) {
@@ -31,14 +34,71 @@ func (s *Service) loadIndex(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("control: load instances: %w", err)
 	}
+	_, done, err := s.store.Get(ctx, keySummariesDone)
+	if err != nil {
+		return fmt.Errorf("control: load tasks: %w", err)
+	}
+	if !done {
+		return s.migrateSummaries(ctx)
+	}
 	in := interner{}
-	err = loadPages(ctx, s.store, prefixTasks, decodeTaskForIndex, func(kv store.KV, rec *taskRecord) {
-		cluster, _, _ := strings.Cut(strings.TrimPrefix(kv.Key, prefixTasks), "/")
+	err = loadPages(ctx, s.store, prefixSummaries, decodeSummaryKV, func(kv store.KV, rec *taskRecord) {
+		cluster, _, _ := strings.Cut(strings.TrimPrefix(kv.Key, prefixSummaries), "/")
 		in.task(rec)
 		s.state(cluster).applyTask(rec, kv.ModRevision)
 	})
 	if err != nil {
 		return fmt.Errorf("control: load tasks: %w", err)
+	}
+	return nil
+}
+
+// decodeSummaryKV decodes a /taskidx/<cluster>/<id> key and value.
+func decodeSummaryKV(kv store.KV) (*taskRecord, error) {
+	id := kv.Key[strings.LastIndexByte(kv.Key, '/')+1:]
+	return decodeTaskSummary(id, kv.Value)
+}
+
+// migrateSummaries loads the index from the full task records of a store
+// that has no summaries yet, writes every task's summary, then the mark
+// that they are complete. The index takes the summaries' revisions, as a
+// load from summaries would. A crash part way leaves no mark, and the next
+// start does it again (the puts are idempotent).
+func (s *Service) migrateSummaries(ctx context.Context) error {
+	type pending struct {
+		cluster string
+		rec     *taskRecord
+	}
+	var todo []pending
+	in := interner{}
+	err := loadPages(ctx, s.store, prefixTasks, decodeTaskForIndex, func(kv store.KV, rec *taskRecord) {
+		cluster, _, _ := strings.Cut(strings.TrimPrefix(kv.Key, prefixTasks), "/")
+		in.task(rec)
+		todo = append(todo, pending{cluster, rec})
+	})
+	if err != nil {
+		return fmt.Errorf("control: load tasks: %w", err)
+	}
+	if len(todo) > 0 {
+		s.log.Info("writing task summaries (once, for a store from an earlier version)", "tasks", len(todo))
+	}
+	const perBatch = store.MaxOps
+	for start := 0; start < len(todo); start += perBatch {
+		chunk := todo[start:min(start+perBatch, len(todo))]
+		var b store.Batch
+		for _, p := range chunk {
+			b.Ops = append(b.Ops, taskSummaryOp(p.cluster, ecs.LastSegment(p.rec.Task.TaskArn), p.rec))
+		}
+		rev, err := s.store.Commit(ctx, b)
+		if err != nil {
+			return fmt.Errorf("control: write task summaries: %w", err)
+		}
+		for _, p := range chunk {
+			s.state(p.cluster).applyTask(p.rec, rev)
+		}
+	}
+	if _, err := s.store.Commit(ctx, store.Batch{Ops: []store.Op{{Key: keySummariesDone, Value: []byte("1")}}}); err != nil {
+		return fmt.Errorf("control: write task summaries: %w", err)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/berth-io/berth/internal/ecs"
 	"github.com/berth-io/berth/internal/ecsmodel"
@@ -140,14 +141,127 @@ func TestLoadIndexMatchesFullRecords(t *testing.T) {
 	}
 }
 
-func TestLoadIndexReportsCorruptTask(t *testing.T) {
+func TestLoadIndexReportsCorruptSummary(t *testing.T) {
 	st, _ := loadFixture(t)
-	key := taskKey(DefaultCluster, strings.Repeat("f", 32)) // sorts after every other task
-	if _, err := st.Commit(context.Background(), store.Batch{Ops: []store.Op{{Key: key, Value: []byte(`{"task":`)}}}); err != nil {
+	id := strings.Repeat("f", 32) // sorts after every other task
+	cases := []struct {
+		name  string
+		value []byte
+		want  string
+	}{
+		{"unknown version", []byte{9, 1, 2}, "task summary " + id + ": unknown format"},
+		{"empty", []byte{}, "task summary " + id + ": unknown format"},
+		{"cut short", encodeTaskSummary(&taskRecord{InstanceID: "i"})[:5], "summary ends early"},
+		{"trailing bytes", append(encodeTaskSummary(&taskRecord{}), 0), "1 bytes after the last field"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			key := taskSummaryKey(DefaultCluster, id)
+			if _, err := st.Commit(context.Background(), store.Batch{Ops: []store.Op{{Key: key, Value: tc.value}}}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := New(Config{Store: st, Account: loadAccount})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// dropSummaries turns st back into a store from before summaries: no
+// /taskidx/ keys and no completion mark.
+func dropSummaries(t *testing.T, st store.Store) int {
+	t.Helper()
+	ctx := context.Background()
+	kvs, err := listAll(ctx, st, prefixSummaries)
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, err := New(Config{Store: st, Account: loadAccount})
-	if err == nil || !strings.Contains(err.Error(), "decode "+key) {
-		t.Fatalf("got error %v, want one naming %s", err, key)
+	ops := []store.Op{{Key: keySummariesDone, Delete: true}}
+	for _, kv := range kvs {
+		ops = append(ops, store.Op{Key: kv.Key, Delete: true})
+		if len(ops) == store.MaxOps {
+			if _, err := st.Commit(ctx, store.Batch{Ops: ops}); err != nil {
+				t.Fatal(err)
+			}
+			ops = nil
+		}
+	}
+	if _, err := st.Commit(ctx, store.Batch{Ops: ops}); err != nil {
+		t.Fatal(err)
+	}
+	return len(kvs)
+}
+
+func TestLoadIndexMigratesStoreWithoutSummaries(t *testing.T) {
+	st, live := loadFixture(t)
+	want := fullIndex(t, st)
+	if n := dropSummaries(t, st); n != len(live.state(DefaultCluster).tasks) {
+		t.Fatalf("got %d summaries in the fixture, want one per task (%d)", n, len(live.state(DefaultCluster).tasks))
+	}
+	migrated, err := New(Config{Store: st, Account: loadAccount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := migrated.state(DefaultCluster).tasks
+	if len(got) != len(want[DefaultCluster].tasks) {
+		t.Fatalf("got %d tasks after the migration, want %d", len(got), len(want[DefaultCluster].tasks))
+	}
+	for id, we := range want[DefaultCluster].tasks {
+		ge := *got[id]
+		w := *we
+		ge.rev, w.rev = 0, 0 // the index takes the summaries' new revisions
+		if !reflect.DeepEqual(ge, w) {
+			t.Errorf("task %s: got entry %+v, want %+v", id, ge, w)
+		}
+	}
+	sums, err := listAll(context.Background(), st, prefixSummaries)
+	if err != nil || len(sums) != len(got) {
+		t.Fatalf("got %d summaries (err %v) after the migration, want %d", len(sums), err, len(got))
+	}
+	for _, kv := range sums {
+		id := kv.Key[strings.LastIndexByte(kv.Key, '/')+1:]
+		if e := got[id]; e == nil || e.rev != kv.ModRevision {
+			t.Errorf("summary %s at revision %d: got index entry %+v, want one at that revision", id, kv.ModRevision, e)
+		}
+	}
+	// A second start reads the summaries and builds the same index.
+	again, err := New(Config{Store: st, Account: loadAccount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, e := range got {
+		if ge := again.state(DefaultCluster).tasks[id]; !reflect.DeepEqual(ge, e) {
+			t.Errorf("task %s after a second start: got %+v, want %+v", id, ge, e)
+		}
+	}
+}
+
+func TestJanitorDeletesMigratedTasks(t *testing.T) {
+	st, live := loadFixture(t)
+	stopped := 0
+	for _, e := range live.state(DefaultCluster).tasks {
+		if !e.live() {
+			stopped++
+		}
+	}
+	dropSummaries(t, st)
+	later := time.Now().Add(2 * DefaultStoppedTaskRetention)
+	svc, err := New(Config{Store: st, Account: loadAccount, Now: func() time.Time { return later }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := svc.Sweep(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.TasksDeleted != stopped || stopped == 0 {
+		t.Fatalf("got %d tasks deleted, want the %d stopped ones", stats.TasksDeleted, stopped)
+	}
+	for _, prefix := range []string{prefixTasks, prefixSummaries} {
+		kvs, err := listAll(context.Background(), st, prefix)
+		if err != nil || len(kvs) != len(live.state(DefaultCluster).tasks)-stopped {
+			t.Errorf("got %d keys under %s (err %v), want %d", len(kvs), prefix, err, len(live.state(DefaultCluster).tasks)-stopped)
+		}
 	}
 }

@@ -20,9 +20,10 @@ import (
 // launch that committed just before a deregistration). The server runs it
 // with RunJanitor; Sweep is one pass.
 
-// deleteChunk is how many tasks (each a condition and two deletes) or
-// tokens one janitor commit removes.
-const deleteChunk = 60
+// deleteChunk is how many tasks (each a condition and three deletes:
+// record, summary, tags) or tokens one janitor commit removes, within
+// store.MaxOps.
+const deleteChunk = 40
 
 // SweepStats counts what one janitor pass did.
 type SweepStats struct {
@@ -123,15 +124,18 @@ func (s *Service) deleteTasks(ctx context.Context, cluster string, tasks []sweep
 	for len(tasks) > 0 {
 		b := store.Batch{}
 		for _, t := range tasks {
-			key := taskKey(cluster, t.id)
-			b.Conds = append(b.Conds, store.Cond{Key: key, Kind: store.Unchanged, Revision: t.rev})
-			b.Ops = append(b.Ops, store.Op{Key: key, Delete: true}, store.Op{Key: taskTagsKey(cluster, t.id), Delete: true})
+			// The summary changes in every commit that changes the record,
+			// and the index's revision is the summary's (see loadIndex).
+			sum := taskSummaryKey(cluster, t.id)
+			b.Conds = append(b.Conds, store.Cond{Key: sum, Kind: store.Unchanged, Revision: t.rev})
+			b.Ops = append(b.Ops, store.Op{Key: taskKey(cluster, t.id), Delete: true}, store.Op{Key: sum, Delete: true},
+				store.Op{Key: taskTagsKey(cluster, t.id), Delete: true})
 		}
 		rev, err := s.store.Commit(ctx, b)
 		var ce *store.ConflictError
 		if errors.As(err, &ce) {
 			tasks = slices.DeleteFunc(tasks, func(t sweepTask) bool {
-				return slices.ContainsFunc(ce.Failed, func(c store.Cond) bool { return c.Key == taskKey(cluster, t.id) })
+				return slices.ContainsFunc(ce.Failed, func(c store.Cond) bool { return c.Key == taskSummaryKey(cluster, t.id) })
 			})
 			continue
 		}

@@ -39,6 +39,13 @@
 //	                                      Ids are time-ordered (ecs.NewTimeOrderedID);
 //	                                      deleted by the janitor once STOPPED for
 //	                                      longer than the retention
+//	/taskidx/<cluster>/<id>               the task's summary (task_summary.go):
+//	                                      what the index keeps, written and
+//	                                      deleted in every commit that writes or
+//	                                      deletes /tasks/<cluster>/<id>
+//	/meta/task-summaries                  present once every task has its
+//	                                      summary (a store from before summaries
+//	                                      gets them at its first start)
 //	/tokens/<cluster>/<escaped token>     tokenRecord: RunTask clientToken → the
 //	                                      request hash, task ARNs and failures,
 //	                                      expiry (24 h); created in the same
@@ -93,6 +100,7 @@ const (
 	prefixEC2IDs    = "/ec2ids/"
 	prefixTags      = "/tags/"
 	prefixTasks     = "/tasks/"
+	prefixSummaries = "/taskidx/"
 	prefixTokens    = "/tokens/"
 	prefixProviders = "/capacity-providers/"
 )
@@ -138,6 +146,11 @@ func ec2IDKey(cluster, ec2ID string) string {
 func tasksPrefix(cluster string) string { return prefixTasks + cluster + "/" }
 
 func taskKey(cluster, id string) string { return tasksPrefix(cluster) + id }
+
+func taskSummaryKey(cluster, id string) string { return prefixSummaries + cluster + "/" + id }
+
+// keySummariesDone marks a store whose every task has a summary.
+const keySummariesDone = "/meta/task-summaries"
 
 func tokenKey(cluster, token string) string {
 	return prefixTokens + cluster + "/" + url.PathEscape(token)

@@ -90,6 +90,7 @@ func (s *Service) launch(ctx context.Context, p *launchPlan) (*launched, error) 
 		if err = putOp(&b, key, rec); err != nil {
 			break
 		}
+		b.Ops = append(b.Ops, taskSummaryOp(p.spec.cluster, pt.id, rec))
 		if len(p.spec.tags) > 0 {
 			if err = putOp(&b, taskTagsKey(p.spec.cluster, pt.id), tagsRecord{Tags: p.spec.tags}); err != nil {
 				break

@@ -15,8 +15,9 @@ const (
 	defaultStopReason = "Task stopped by user"
 	maxReasonLen      = 1024 // what the agent keeps of a reason, too
 	// changeChunk is how many tasks one commit of changeTasks changes: each
-	// is a read (condition) and up to two writes, within store.MaxOps.
-	changeChunk = 50
+	// is a read (condition) and up to three writes (record, summary, tags),
+	// within store.MaxOps.
+	changeChunk = 40
 )
 
 // errTaskNotFound is ECS's error for a task StopTask cannot find.
@@ -155,6 +156,8 @@ func (s *Service) changeTasks(ctx context.Context, cluster string, ids []string,
 				if err := txPut(tx, taskKey(cluster, id), rec); err != nil {
 					return err
 				}
+				op := taskSummaryOp(cluster, id, rec)
+				tx.Put(op.Key, op.Value)
 				if dropTags {
 					tx.Delete(taskTagsKey(cluster, id))
 				}
