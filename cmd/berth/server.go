@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/berth-io/berth/internal/credentials"
 	"github.com/berth-io/berth/internal/server"
@@ -16,16 +19,87 @@ type serverFlags struct {
 	listen, dataDir, region, accountID, credentialsFile string
 	advertiseURL                                        string
 	logLevel, logFormat                                 string
+	storeFlags
+}
+
+// storeFlags choose where the server keeps its state.
+type storeFlags struct {
+	store, etcdEndpoints, etcdPrefix string
+	etcdCompactInterval              time.Duration
 }
 
 func (f *serverFlags) register(s *settings) {
 	s.String(&f.listen, "listen", server.DefaultListen, "address of the ECS API (host:port)", "BERTH_LISTEN")
-	s.String(&f.dataDir, "data-dir", server.DefaultDataDir, "directory of the state store and the generated credentials", "BERTH_DATA_DIR")
+	s.String(&f.dataDir, "data-dir", server.DefaultDataDir, "directory of the generated credentials and, with --store bolt, the state store", "BERTH_DATA_DIR")
 	s.String(&f.region, "region", server.DefaultRegion, "region in ARNs and in the SigV4 scope", "BERTH_REGION")
 	s.String(&f.accountID, "account-id", server.DefaultAccountID, "account id in ARNs", "BERTH_ACCOUNT_ID")
 	s.String(&f.advertiseURL, "advertise-url", "", "URL agents are told to open their channel to (default: the URL they reached the API on)", "BERTH_ADVERTISE_URL")
 	s.String(&f.credentialsFile, "credentials", "", "INI file of extra key pairs (aws_access_key_id/aws_secret_access_key per section)", "BERTH_CREDENTIALS_FILE")
+	f.storeFlags.register(s)
 	registerLogFlags(s, &f.logLevel, &f.logFormat)
+}
+
+func (f *storeFlags) register(s *settings) {
+	s.String(&f.store, "store", server.StoreBolt, "where the state is kept: bolt (a file in the data dir) or etcd (an etcd cluster, see --etcd-endpoints)", "BERTH_STORE")
+	s.String(&f.etcdEndpoints, "etcd-endpoints", "", "comma-separated client URLs of the etcd cluster, e.g. http://10.0.0.1:2379,http://10.0.0.2:2379 (with --store etcd)", "BERTH_ETCD_ENDPOINTS")
+	s.String(&f.etcdPrefix, "etcd-prefix", server.DefaultEtcdPrefix, "namespace of berth's keys in etcd, ending with / (with --store etcd)", "BERTH_ETCD_PREFIX")
+	s.Duration(&f.etcdCompactInterval, "etcd-compact-interval", server.DefaultCompactInterval, "how often to compact etcd's history to the revision of one interval before; 0 leaves compaction to etcd (with --store etcd)", "BERTH_ETCD_COMPACT_INTERVAL")
+}
+
+// apply checks the store flags and puts them into cfg.
+func (f *storeFlags) apply(cfg *server.Config) error {
+	switch f.store {
+	case server.StoreBolt:
+		if f.etcdEndpoints != "" {
+			return errors.New("--etcd-endpoints is set but --store is bolt (add --store etcd to keep the state in etcd)")
+		}
+		cfg.Store = server.StoreBolt
+		return nil
+	case server.StoreEtcd:
+	default:
+		return fmt.Errorf("--store %q: want bolt or etcd", f.store)
+	}
+	endpoints, err := splitEndpoints(f.etcdEndpoints)
+	if err != nil {
+		return err
+	}
+	if !strings.HasSuffix(f.etcdPrefix, "/") {
+		return fmt.Errorf("--etcd-prefix %q: must end with /", f.etcdPrefix)
+	}
+	interval := f.etcdCompactInterval
+	switch {
+	case interval < 0:
+		return fmt.Errorf("--etcd-compact-interval %s: want a positive duration, or 0 for none", interval)
+	case interval == 0:
+		interval = -1 // server.EtcdConfig: negative is off, zero the default
+	}
+	cfg.Store = server.StoreEtcd
+	cfg.Etcd = server.EtcdConfig{Endpoints: endpoints, Prefix: f.etcdPrefix, CompactInterval: interval}
+	return nil
+}
+
+// splitEndpoints splits the comma-separated --etcd-endpoints.
+func splitEndpoints(list string) ([]string, error) {
+	if strings.TrimSpace(list) == "" {
+		return nil, errors.New("--store etcd needs --etcd-endpoints (comma-separated client URLs, e.g. http://127.0.0.1:2379)")
+	}
+	var out []string
+	for _, e := range strings.Split(list, ",") {
+		e = strings.TrimSpace(e)
+		if e == "" {
+			return nil, fmt.Errorf("--etcd-endpoints %q: empty URL in the list", list)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// describeStore says where the state of cfg is kept, for the start-up banner.
+func describeStore(cfg server.Config) string {
+	if cfg.Store == server.StoreEtcd {
+		return fmt.Sprintf("etcd %s, prefix %s", strings.Join(cfg.Etcd.Endpoints, ","), cfg.Etcd.Prefix)
+	}
+	return filepath.Join(cfg.DataDir, server.StoreFile)
 }
 
 func registerLogFlags(s *settings, level, format *string) {
@@ -48,6 +122,10 @@ type serverSetup struct {
 func (f *serverFlags) config(s *settings) (serverSetup, error) {
 	logger, err := newLogger(f.logLevel, f.logFormat)
 	if err != nil {
+		return serverSetup{}, err
+	}
+	var cfg server.Config
+	if err := f.storeFlags.apply(&cfg); err != nil {
 		return serverSetup{}, err
 	}
 	if err := os.MkdirAll(f.dataDir, 0o700); err != nil {
@@ -76,19 +154,14 @@ func (f *serverFlags) config(s *settings) (serverSetup, error) {
 	if from == "" {
 		from = creds.Primary().Source
 	}
-	return serverSetup{
-		cfg: server.Config{
-			Listen:       f.listen,
-			DataDir:      dataDir,
-			Region:       f.region,
-			AccountID:    f.accountID,
-			AdvertiseURL: f.advertiseURL,
-			Credentials:  creds,
-			Logger:       logger,
-		},
-		creds:       creds,
-		primaryFrom: from,
-	}, nil
+	cfg.Listen = f.listen
+	cfg.DataDir = dataDir
+	cfg.Region = f.region
+	cfg.AccountID = f.accountID
+	cfg.AdvertiseURL = f.advertiseURL
+	cfg.Credentials = creds
+	cfg.Logger = logger
+	return serverSetup{cfg: cfg, creds: creds, primaryFrom: from}, nil
 }
 
 // newServerSettings returns the settings of `berth server`.
@@ -112,8 +185,8 @@ func runServer(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("berth server listening\n  endpoint:    %s\n  data dir:    %s\n  credentials: %s (from %s)\n",
-		clientURL(srv.URL), setup.cfg.DataDir, setup.creds.Primary().AccessKeyID, setup.primaryFrom)
+	fmt.Printf("berth server listening\n  endpoint:    %s\n  store:       %s\n  data dir:    %s\n  credentials: %s (from %s)\n",
+		clientURL(srv.URL), describeStore(setup.cfg), setup.cfg.DataDir, setup.creds.Primary().AccessKeyID, setup.primaryFrom)
 	<-ctx.Done()
 	setup.cfg.Logger.Info("shutting down")
 	return srv.Close()

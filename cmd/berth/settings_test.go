@@ -239,7 +239,8 @@ func TestConfigKeysCoverEveryFlag(t *testing.T) {
 	keys := configKeys()
 	for _, want := range []string{"listen", "data-dir", "region", "account-id", "runtime", "keep-tasks", "credentials",
 		"log-level", "log-format", "availability-zone", "endpoint", "cluster", "attribute", "capacity-provider",
-		"state-dir", "instances", keyAccessKeyID, keySecretAccessKey} {
+		"state-dir", "instances", "store", "etcd-endpoints", "etcd-prefix", "etcd-compact-interval",
+		keyAccessKeyID, keySecretAccessKey} {
 		if !keys[want] {
 			t.Errorf("config key %q: got unknown, want known", want)
 		}

@@ -79,6 +79,7 @@ func runUp(ctx context.Context, args []string) error {
 		endpoint:    endpoint,
 		region:      cfg.Region,
 		dataDir:     cfg.DataDir,
+		etcdStore:   etcdStoreOf(cfg),
 		runtime:     rt,
 		keyID:       primary.AccessKeyID,
 		secret:      primary.SecretAccessKey,
@@ -139,6 +140,9 @@ type welcome struct {
 	endpoint, region, dataDir, runtime string
 	keyID, secret, keyFrom             string
 	keepTasks                          bool
+	// etcdStore describes the etcd store the state is in; empty when it
+	// is the data dir's berth.db.
+	etcdStore string
 	// self is how to run this binary again ("berth", "go run ./cmd/berth").
 	self string
 	// configFile is the config file berth up read, if any.
@@ -170,11 +174,15 @@ func printWelcome(w io.Writer, m welcome) {
 	if m.keepTasks {
 		stopNote = "Ctrl-C stops berth; its tasks keep running (--keep-tasks) and the next berth up adopts them."
 	}
+	dataDirNote := "(berth.db, credentials, agent/)"
+	if m.etcdStore != "" {
+		dataDirNote = "(credentials, agent/)\n  store:       " + m.etcdStore
+	}
 	ep := shellQuote(m.endpoint)
 	fmt.Fprintf(w, `berth is up
   endpoint:    %s
   region:      %s
-  data dir:    %s (berth.db, credentials, agent/)
+  data dir:    %s %s
   runtime:     %s (one local agent in cluster %q; %s)
   credentials: %s (from %s)
                as export lines and an ~/.aws/config profile: %s
@@ -187,7 +195,7 @@ Try it with the aws CLI:
   aws --endpoint-url %s ecs list-tasks --cluster default
 
 %s
-`, m.endpoint, m.region, m.dataDir, m.runtime, localCluster, runtimeNote, m.keyID, m.keyFrom, envCmd,
+`, m.endpoint, m.region, m.dataDir, dataDirNote, m.runtime, localCluster, runtimeNote, m.keyID, m.keyFrom, envCmd,
 		shellQuote(m.keyID), shellQuote(m.secret), shellQuote(m.region), ep, ep, ep, stopNote)
 }
 
@@ -197,4 +205,12 @@ func hostPort(rawURL string) string {
 		return u.Host
 	}
 	return rawURL
+}
+
+// etcdStoreOf describes cfg's store for the welcome when it is etcd.
+func etcdStoreOf(cfg server.Config) string {
+	if cfg.Store != server.StoreEtcd {
+		return ""
+	}
+	return describeStore(cfg)
 }

@@ -95,20 +95,20 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	// The API recovers its own panics into ServerException responses, so it
-	// is mounted bare: its hot path pays for no wrapper.
-	mux.Handle("/", cfg.API)
-	mux.Handle("GET /healthz", s.recoverer(http.HandlerFunc(healthz)))
+	// is mounted without the recovery middleware.
+	mux.Handle("/", mounted{cfg.API})
+	mux.Handle("GET /healthz", mounted{s.recoverer(http.HandlerFunc(healthz))})
 	if cfg.Metrics != nil {
-		mux.Handle("GET /metrics", s.recoverer(promhttp.HandlerFor(cfg.Metrics, promhttp.HandlerOpts{
+		mux.Handle("GET /metrics", mounted{s.recoverer(promhttp.HandlerFor(cfg.Metrics, promhttp.HandlerOpts{
 			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		})))
+		}))})
 	}
 	for _, m := range s.extra {
-		if err := handle(mux, m.pattern, s.recoverer(m.handler)); err != nil {
+		if err := handle(mux, m.pattern, mounted{s.recoverer(m.handler)}); err != nil {
 			return nil, err
 		}
 	}
-	s.handler = mux
+	s.handler = routes{mux: mux, api: cfg.API}
 	return s, nil
 }
 
@@ -140,13 +140,23 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Request contexts keep ctx's values but are not cancelled with it, so
 // in-flight requests can finish.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	conns := newConnTracker()
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		IdleTimeout:       s.cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnState:         conns.track,
 	}
+	// net/http's Shutdown waits up to 5 s for a connection that was opened
+	// but has sent nothing; the tracker closes those (and idle ones) as soon
+	// as shutdown starts.
+	srv.RegisterOnShutdown(func() {
+		if n := conns.closeUnused(); n > 0 {
+			s.log.Debug("http server closed unused connections", "addr", l.Addr().String(), "count", n)
+		}
+	})
 	for _, f := range s.onShutdown {
 		srv.RegisterOnShutdown(f)
 	}

@@ -71,9 +71,16 @@ func startServer(t *testing.T, cfg Config, opts ...Option) *running {
 }
 
 func TestRoutes(t *testing.T) {
-	r := startServer(t, Config{}, WithHandler("GET /ws", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = w.Write([]byte("agent endpoint"))
-	})))
+	r := startServer(t, Config{},
+		WithHandler("GET /ws", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte("agent endpoint"))
+		})),
+		WithHandler("/tree/", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte("subtree"))
+		})),
+	)
+	// Redirects are not followed: a test must see the server's own answer.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	tests := []struct {
 		name       string
 		method     string
@@ -88,6 +95,18 @@ func TestRoutes(t *testing.T) {
 		{name: "ecs api", method: "POST", path: "/", wantStatus: 400, wantBody: `"__type":"MissingAuthenticationTokenException"`},
 		{name: "unknown path goes to the api", method: "GET", path: "/nope", wantStatus: 404, wantBody: `"__type":"UnknownOperationException"`},
 		{name: "post to healthz goes to the api", method: "POST", path: "/healthz", wantStatus: 404, wantBody: `"__type":"UnknownOperationException"`},
+		{name: "get on the api", method: "GET", path: "/", wantStatus: 405, wantBody: `"__type":"UnknownOperationException"`},
+		{name: "subtree", method: "GET", path: "/tree/x", wantStatus: 200, wantBody: "subtree"},
+		// Paths the mux would redirect (307, no body) get the API's 404.
+		{name: "unclean path //", method: "POST", path: "//", wantStatus: 404, wantBody: `"__type":"UnknownOperationException"`},
+		{name: "unclean path /./", method: "POST", path: "/./", wantStatus: 404, wantBody: `"__type":"UnknownOperationException"`},
+		{name: "unclean path /x/../", method: "POST", path: "/x/../", wantStatus: 404, wantBody: `"__type":"UnknownOperationException"`},
+		{name: "unclean path /x/..", method: "POST", path: "/x/..", wantStatus: 404, wantBody: `"__type":"UnknownOperationException"`},
+		{name: "unclean path with a query", method: "POST", path: "//?Action=RunTask", wantStatus: 404, wantBody: `"__type":"UnknownOperationException"`},
+		{name: "unclean path to healthz", method: "GET", path: "//healthz", wantStatus: 404, wantBody: `"__type":"UnknownOperationException"`},
+		{name: "unclean path to a mounted handler", method: "GET", path: "/tree/../ws", wantStatus: 404, wantBody: `"__type":"UnknownOperationException"`},
+		{name: "unclean path, wrong method", method: "PUT", path: "/./", wantStatus: 404, wantBody: `"__type":"UnknownOperationException"`},
+		{name: "subtree without its slash", method: "GET", path: "/tree", wantStatus: 404, wantBody: `"__type":"UnknownOperationException"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,7 +115,7 @@ func TestRoutes(t *testing.T) {
 				t.Fatal(err)
 			}
 			req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := client.Do(req)
 			if err != nil {
 				t.Fatalf("%s %s: %v", tc.method, tc.path, err)
 			}
@@ -104,6 +123,9 @@ func TestRoutes(t *testing.T) {
 			resp.Body.Close()
 			if resp.StatusCode != tc.wantStatus {
 				t.Errorf("status: got %d, want %d (body %s)", resp.StatusCode, tc.wantStatus, body)
+			}
+			if loc := resp.Header.Get("Location"); loc != "" {
+				t.Errorf("Location: got %q, want none", loc)
 			}
 			if !strings.Contains(string(body), tc.wantBody) {
 				t.Errorf("body: got %q, want it to contain %q", body, tc.wantBody)
@@ -182,10 +204,6 @@ func TestGracefulShutdown(t *testing.T) {
 		})),
 		OnShutdown(func() { close(shutdownBegan) }),
 	)
-	type result struct {
-		body string
-		err  error
-	}
 	got := make(chan result, 1)
 	go func() {
 		resp, err := http.Get(r.url + "/slow")

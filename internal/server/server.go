@@ -7,8 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,7 +21,6 @@ import (
 	"github.com/berth-io/berth/internal/httpserver"
 	"github.com/berth-io/berth/internal/logsapi"
 	"github.com/berth-io/berth/internal/sigv4"
-	"github.com/berth-io/berth/internal/store/boltstore"
 )
 
 // Defaults of `berth server`.
@@ -39,8 +37,13 @@ const (
 type Config struct {
 	// Listen is the TCP address of the API (host:port; port 0 picks one).
 	Listen string
-	// DataDir holds the store file; it is created when missing.
+	// Store is the state backend: StoreBolt (the default) or StoreEtcd.
+	Store string
+	// DataDir holds the bbolt store file; it is created when missing. A
+	// server on etcd does not use it.
 	DataDir string
+	// Etcd says where the state is with StoreEtcd.
+	Etcd EtcdConfig
 	// Region and AccountID go into every ARN and into the SigV4 scope check.
 	Region    string
 	AccountID string
@@ -52,8 +55,8 @@ type Config struct {
 	// (e.g. a TLS proxy's https address). By default agents are told the
 	// URL they reached the API on.
 	AdvertiseURL string
-	// NoSync turns off fsync in the store (tests and benchmarks only:
-	// acknowledged writes may be lost on a crash).
+	// NoSync turns off fsync in the bbolt store (tests and benchmarks
+	// only: acknowledged writes may be lost on a crash).
 	NoSync bool
 }
 
@@ -62,29 +65,33 @@ type Server struct {
 	// URL is the endpoint clients use, e.g. http://127.0.0.1:4510.
 	URL string
 
-	cfg     Config
-	store   *boltstore.Store
-	control *control.Service
-	http    *httpserver.Server
-	bridge  *agentbridge.Bridge
-	hub     *agentrpc.Hub
-	cancel  context.CancelFunc
-	served  chan error
+	cfg        Config
+	store      *openedStore
+	control    *control.Service
+	http       *httpserver.Server
+	bridge     *agentbridge.Bridge
+	hub        *agentrpc.Hub
+	compaction *compaction // nil when the store is not compacted
+	cancel     context.CancelFunc
+	served     chan error
+	// compacted closes when the compaction loop has ended.
+	compacted chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Start opens the store, builds the control plane and serves the API on
-// cfg.Listen until Close.
+// cfg.Listen until Close. On etcd it also compacts etcd's history every
+// cfg.Etcd.CompactInterval.
 func Start(ctx context.Context, cfg Config) (*Server, error) {
 	cfg = withDefaults(cfg)
 	if cfg.Credentials == nil {
 		return nil, errors.New("server: no credentials configured")
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("server: data dir: %w", err)
-	}
-	st, err := boltstore.Open(filepath.Join(cfg.DataDir, StoreFile), boltstore.Options{NoSync: cfg.NoSync})
+	st, err := openStore(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("server: open store in %s: %w", cfg.DataDir, err)
+		return nil, err
 	}
 	l, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -100,15 +107,31 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	serveCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	s.served = make(chan error, 1)
+	s.compacted = make(chan struct{})
 	go func() { s.served <- s.http.Serve(serveCtx, l) }()
 	go s.control.RunJanitor(serveCtx, 0)
-	cfg.Logger.Info("berth server started", "endpoint", s.URL, "data_dir", cfg.DataDir, "region", cfg.Region, "account", cfg.AccountID)
+	go func() {
+		defer close(s.compacted)
+		if s.compaction != nil {
+			s.compaction.run(serveCtx)
+		}
+	}()
+	cfg.Logger.Info("berth server started", append([]any{"endpoint", s.URL, "region", cfg.Region, "account", cfg.AccountID}, st.describe...)...)
 	return s, nil
 }
 
 func withDefaults(cfg Config) Config {
 	if cfg.Listen == "" {
 		cfg.Listen = DefaultListen
+	}
+	if cfg.Store == "" {
+		cfg.Store = StoreBolt
+	}
+	if cfg.Etcd.Prefix == "" {
+		cfg.Etcd.Prefix = DefaultEtcdPrefix
+	}
+	if cfg.Etcd.CompactInterval == 0 {
+		cfg.Etcd.CompactInterval = DefaultCompactInterval
 	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = DefaultDataDir
@@ -125,11 +148,11 @@ func withDefaults(cfg Config) Config {
 	return cfg
 }
 
-// assemble wires control plane, agent channel, edge and HTTP routing over an
-// open store; url is where the server listens.
-func assemble(_ context.Context, cfg Config, st *boltstore.Store, url string) (*Server, error) {
+// assemble wires control plane, agent channel, edge, HTTP routing and the
+// store's compaction over an open store; url is where the server listens.
+func assemble(_ context.Context, cfg Config, st *openedStore, url string) (*Server, error) {
 	svc, err := control.New(control.Config{
-		Store:   st,
+		Store:   st.Store, // the backend itself, so its optional interfaces stay visible
 		Account: ecs.Account{Region: cfg.Region, ID: cfg.AccountID},
 		Logger:  cfg.Logger,
 	})
@@ -143,7 +166,12 @@ func assemble(_ context.Context, cfg Config, st *boltstore.Store, url string) (*
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(st.Collectors()...)
+	reg.MustRegister(st.collectors...)
+	var compact *compaction
+	if st.compactor != nil {
+		compact = newCompaction(st.Store, st.compactor, st.compactEvery, cfg.Logger)
+		reg.MustRegister(compact.collectors()...)
+	}
 	apiMetrics := ecsapi.NewMetrics()
 	reg.MustRegister(apiMetrics.Collectors()...)
 	api := ecsapi.New(ecsapi.Config{
@@ -161,7 +189,7 @@ func assemble(_ context.Context, cfg Config, st *boltstore.Store, url string) (*
 		bridge.Close()
 		return nil, err
 	}
-	return &Server{URL: url, cfg: cfg, store: st, control: svc, http: hs, bridge: bridge, hub: hub}, nil
+	return &Server{URL: url, cfg: cfg, store: st, control: svc, http: hs, bridge: bridge, hub: hub, compaction: compact}, nil
 }
 
 // agentEndpoint chooses what DiscoverPollEndpoint answers: the configured
@@ -189,9 +217,16 @@ type backend struct {
 // Handler is the server's HTTP routing (for in-process benchmarks).
 func (s *Server) Handler() http.Handler { return s.http.Handler() }
 
-// Close stops serving (in-flight requests finish) and closes the store.
+// Close stops serving (in-flight requests finish), stops the compaction
+// and closes the store. Later calls return the first one's result.
 func (s *Server) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Server) close() error {
 	s.cancel()
+	<-s.compacted
 	var serveErr error
 	select {
 	case serveErr = <-s.served:

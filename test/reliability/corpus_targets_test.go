@@ -72,13 +72,14 @@ func edgeCases(valid map[string]map[string]any) []badCase {
 	}
 	cases := []badCase{
 		{name: "path /v1/tasks", spec: reqSpec{path: "/v1/tasks", target: target("RunTask"), body: run}, wantCode: "UnknownOperationException", wantStatus: 404},
-		// Go's ServeMux redirects a path that is not clean to the clean
-		// one before the ECS edge sees it: 307, Location "/", no body
-		// (reported: not an ECS error; a client that follows it fails the
-		// signature check).
-		{name: "path //", spec: reqSpec{path: "//", target: target("RunTask"), body: run}, wantStatus: http.StatusTemporaryRedirect},
-		{name: "path /./", spec: reqSpec{path: "/./", target: target("RunTask"), body: run}, wantStatus: http.StatusTemporaryRedirect},
-		{name: "path /x/../", spec: reqSpec{path: "/x/../", target: target("RunTask"), body: run}, wantStatus: http.StatusTemporaryRedirect},
+		// A path that is not clean gets the same 404 as any other path,
+		// not the 307 to the cleaned path Go's ServeMux would send.
+		{name: "path //", spec: reqSpec{path: "//", target: target("RunTask"), body: run}, wantCode: "UnknownOperationException", wantStatus: 404},
+		{name: "path /./", spec: reqSpec{path: "/./", target: target("RunTask"), body: run}, wantCode: "UnknownOperationException", wantStatus: 404},
+		{name: "path /x/../", spec: reqSpec{path: "/x/../", target: target("RunTask"), body: run}, wantCode: "UnknownOperationException", wantStatus: 404},
+		{name: "path /x/..", spec: reqSpec{path: "/x/..", target: target("RunTask"), body: run}, wantCode: "UnknownOperationException", wantStatus: 404},
+		{name: "path //healthz", spec: reqSpec{path: "//healthz", target: target("RunTask"), body: run}, wantCode: "UnknownOperationException", wantStatus: 404},
+		{name: "path /ws/../, method GET", spec: reqSpec{method: http.MethodGet, path: "/ws/../", target: target("RunTask")}, wantCode: "UnknownOperationException", wantStatus: 404},
 		{name: "path /%2e%2e/", spec: reqSpec{path: "/%2e%2e/x", target: target("RunTask"), body: run}, wantCode: "UnknownOperationException", wantStatus: 404},
 		{name: "method PUT", spec: reqSpec{method: http.MethodPut, target: target("RunTask"), body: run}, wantCode: "UnknownOperationException", wantStatus: 405},
 		{name: "method DELETE", spec: reqSpec{method: http.MethodDelete, target: target("RunTask"), body: run}, wantCode: "UnknownOperationException", wantStatus: 405},

@@ -16,10 +16,11 @@ import (
 
 // rawCase is bytes written to a fresh TCP connection, which is then
 // half-closed. answeredBy says who must answer: "http" for Go's net/http
-// server or ServeMux (the bytes are not a request they hand to the ECS
-// edge: unparsable, or a request-target like "*" or an authority), "ecs" for
-// berth's ECS edge (an ECS JSON error), "endpoint" for berth's other
-// endpoints (agent channel, logs), "none" for no answer at all.
+// server (the bytes are not a request it hands to a handler: unparsable,
+// or OPTIONS *), "ecs" for berth's ECS edge (an ECS JSON error; this
+// includes request-targets like "*" or an authority, which Go's ServeMux
+// would answer itself), "endpoint" for berth's other endpoints (agent
+// channel, logs), "none" for no answer at all.
 type rawCase struct {
 	name       string
 	data       []byte
@@ -78,9 +79,11 @@ func rawCases(host string) []rawCase {
 		{"chunk longer than announced", []byte(post + "Transfer-Encoding: chunked\r\n\r\n1\r\n{}}}}\r\n0\r\n\r\n"), "ecs", 400},
 		{"chunked body cut off", []byte(post + "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"a\""), "ecs", 400},
 		{"Content-Length and chunked (chunked wins), unsigned", []byte(post + "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"), "ecs", 400},
-		{"HTTP/2 preface", []byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), "http", 400},
+		{"HTTP/2 preface", []byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), "ecs", 404},
+		{"POST *", []byte("POST * HTTP/1.1\r\n" + h + "Content-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}"), "ecs", 404},
 		{"absolute-form URI for another host", []byte("POST http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}"), "ecs", 400},
-		{"CONNECT", []byte("CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n"), "http", 404},
+		{"CONNECT", []byte("CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n"), "ecs", 404},
+		{"absolute-form URI with an unclean path", []byte("POST http://" + host + "//x/.. HTTP/1.1\r\n" + h + "Content-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}"), "ecs", 404},
 		{"OPTIONS *", []byte("OPTIONS * HTTP/1.1\r\n" + h + "\r\n"), "http", 200},
 		{"websocket upgrade to the agent channel, unsigned", []byte("GET /ws?clusterArn=a&containerInstanceArn=b HTTP/1.1\r\n" + h +
 			"Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"), "endpoint", 400},
@@ -95,10 +98,10 @@ func rawCases(host string) []rawCase {
 // TestRawHTTPGarbage writes bytes that are not (or not quite) HTTP to the
 // server's port. Nothing may crash it; net/http answers what it cannot
 // parse (400, 431; 501 for an unknown transfer coding; 505 for an HTTP
-// version it does not speak; ServeMux 400 for "*" and 404 for CONNECT),
-// anything that reaches the ECS edge gets an
-// ECS JSON error, and afterwards the server still serves and its state is
-// unchanged.
+// version it does not speak; 200 for OPTIONS *), anything that reaches a
+// handler gets an ECS JSON error (a 404 for "*", CONNECT and unclean paths,
+// which ServeMux would answer with a bodiless 400, 404 or redirect), and
+// afterwards the server still serves and its state is unchanged.
 func TestRawHTTPGarbage(t *testing.T) {
 	srv := startServer(t, t.TempDir(), "127.0.0.1:0")
 	t.Cleanup(func() { _ = srv.Close() })
