@@ -31,6 +31,9 @@ type clusterState struct {
 	place *placement.Cluster
 	insts map[string]*instEntry
 	tasks map[string]*taskEntry
+	// listed holds the committed entries of tasks in id order for
+	// ListTasks (index_lists.go).
+	listed taskLists
 	// live counts the instances that are ACTIVE or DRAINING.
 	live int
 }

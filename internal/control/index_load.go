@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -27,6 +28,11 @@ import (
 // no locks. A store written before summaries existed is loaded from its
 // task records once, and given its summaries (migrateSummaries).
 func (s *Service) loadIndex(ctx context.Context) error {
+	// The load allocates the whole index at once, and every listed page
+	// becomes garbage right after: at the default GC percent the collector
+	// would run a dozen times over a growing heap. Collect less often while
+	// loading (nothing else runs yet) and restore the setting after.
+	defer debug.SetGCPercent(debug.SetGCPercent(loadGCPercent))
 	s.idx.clusters = map[string]*clusterState{}
 	err := loadPages(ctx, s.store, prefixInstances, decode[instanceRecord], func(kv store.KV, rec *instanceRecord) {
 		s.state(rec.Cluster).applyInstance(rec, kv.ModRevision)
@@ -52,6 +58,9 @@ func (s *Service) loadIndex(ctx context.Context) error {
 	}
 	return nil
 }
+
+// loadGCPercent is the GC percent while the index loads.
+const loadGCPercent = 400
 
 // decodeSummaryKV decodes a /taskidx/<cluster>/<id> key and value.
 func decodeSummaryKV(kv store.KV) (*taskRecord, error) {

@@ -16,7 +16,10 @@ var (
 )
 
 // taskEntry is the index entry of one task: what ListTasks filters on, what
-// the counters count, and the allocation the task holds.
+// the counters count, and the allocation the task holds. The functions of
+// this file are the only ones that may add, drop or commit an entry or
+// change its desired status or instance: they keep the cluster's lists
+// (clusterState.listed) in step.
 type taskEntry struct {
 	id string
 	// rev is the store revision of the task record applied last; 0 while
@@ -89,8 +92,10 @@ func (cs *clusterState) applyTask(rec *taskRecord, rev int64) {
 	default:
 		cs.count(e, -1)
 	}
+	listed, desired, instanceID := e.committed, e.desired, e.instanceID
 	e.summarize(rec)
 	e.rev, e.committed = rev, true
+	cs.listed.update(e, listed, desired, instanceID)
 	if e.held != nil && e.desired != statusRunning {
 		cs.release(e.instanceID, e.held)
 		e.held = nil
@@ -142,6 +147,7 @@ func (cs *clusterState) commitLaunch(ids []string, rev int64) {
 		if e := cs.tasks[id]; e != nil && !e.committed {
 			e.rev, e.committed = rev, true
 			cs.count(e, 1)
+			cs.listed.add(e)
 		}
 	}
 }
@@ -155,6 +161,9 @@ func (cs *clusterState) removeTask(id string, rev int64) {
 	cs.count(e, -1)
 	if e.held != nil {
 		cs.release(e.instanceID, e.held)
+	}
+	if e.committed {
+		cs.listed.remove(id, e.desired, e.instanceID)
 	}
 	delete(cs.tasks, id)
 }

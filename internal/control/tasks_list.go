@@ -2,7 +2,6 @@ package control
 
 import (
 	"context"
-	"slices"
 
 	"github.com/berth-io/berth/internal/ecs"
 	"github.com/berth-io/berth/internal/ecsmodel"
@@ -62,33 +61,63 @@ func (s *Service) ListTasks(ctx context.Context, in *ecsmodel.ListTasksRequest) 
 		}
 		f.instanceID = id
 	}
-	out := &ecsmodel.ListTasksResponse{TaskArns: []string{}}
 	if in.DaemonName != "" {
-		return out, nil
+		return &ecsmodel.ListTasksResponse{TaskArns: []string{}}, nil
 	}
-	ids := s.matchingTasks(cluster, &f, after)
+	// One more than a page tells whether another page follows.
+	ids := s.matchingTasks(cluster, &f, after, limit+1)
+	out := &ecsmodel.ListTasksResponse{TaskArns: make([]string, 0, min(len(ids), limit))}
 	if len(ids) > limit {
 		ids = ids[:limit]
 		out.NextToken = encodeToken(op, ids[limit-1])
 	}
+	prefix := s.account.TaskARN(cluster, "") // ends in "task/<cluster>/"
 	for _, id := range ids {
-		out.TaskArns = append(out.TaskArns, s.account.TaskARN(cluster, id))
+		out.TaskArns = append(out.TaskArns, prefix+id)
 	}
 	return out, nil
 }
 
-// matchingTasks lists the ids after `after` of the cluster's committed
-// tasks that f accepts, sorted.
-func (s *Service) matchingTasks(cluster string, f *taskFilter, after string) []string {
+// scanChunk is the most entries matchingTasks examines per hold of the
+// cluster's lock (about 0.1 ms), so that a filter that rarely matches
+// walks a big cluster in short holds between which launches can place.
+const scanChunk = 1024
+
+// matchingTasks returns the ids, in order, of the first want committed
+// tasks after `after` that f accepts. It walks the list of f's desired
+// status (or of f's instance and desired status) from `after`, so a page
+// costs a search plus the entries walked until want of them matched.
+func (s *Service) matchingTasks(cluster string, f *taskFilter, after string, want int) []string {
 	cs := s.state(cluster)
-	cs.mu.Lock()
-	var ids []string
-	for id, e := range cs.tasks {
-		if id > after && f.match(e) {
-			ids = append(ids, id)
+	ids := make([]string, 0, want)
+	for more := true; more; {
+		cs.mu.Lock()
+		ids, after, more = collectTasks(cs.listed.list(f.instanceID, f.desired), f, after, want, ids)
+		cs.mu.Unlock()
+	}
+	return ids
+}
+
+// collectTasks appends to ids those of the entries of l after `after` that
+// f accepts, until ids holds want or it has examined scanChunk entries.
+// more reports that it stopped for the latter, and next is the last id it
+// examined, where the walk resumes.
+func collectTasks(l *taskList, f *taskFilter, after string, want int, ids []string) (_ []string, next string, more bool) {
+	if l == nil {
+		return ids, after, false
+	}
+	scanned := 0
+	for e := range l.after(after) {
+		if scanned == scanChunk {
+			return ids, after, true
+		}
+		scanned++
+		after = e.id
+		if f.match(e) {
+			if ids = append(ids, e.id); len(ids) == want {
+				break
+			}
 		}
 	}
-	cs.mu.Unlock()
-	slices.Sort(ids)
-	return ids
+	return ids, after, false
 }
