@@ -95,6 +95,6 @@ func (s *Service) indexTasks(cluster string, recs []*taskRecord, rev int64) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	for _, rec := range recs {
-		cs.applyTask(rec, rev)
+		cs.applyRecord(rec, rev)
 	}
 }

@@ -37,7 +37,7 @@ func abandonStep(n int) indexStep { return func(cs *clusterState) { cs.abandon(h
 func record(n int, instanceID, desired string, rev int64) indexStep {
 	return func(cs *clusterState) {
 		t := fakeTask{id: hexID(n), instanceID: instanceID, desired: desired}
-		cs.applyTask(t.record(), rev)
+		cs.applyRecord(t.record(), rev)
 	}
 }
 

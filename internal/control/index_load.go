@@ -16,12 +16,12 @@ import (
 
 // Loading the index
 //
-// New rebuilds every cluster's index from the stored instance and task
-// records (see index.go). With a million task records that is most of a
-// restart, so loadIndex streams the records a page at a time (it never
-// holds more than a few pages of values), decodes only the fields of a
-// task the index keeps (taskIndexRecord), and decodes pages on every core
-// while the calling goroutine applies them in key order.
+// New rebuilds every cluster's index from the stored instance records and
+// task summaries (see index.go, task_summary.go). With a million tasks
+// that is most of a restart, so loadIndex streams the summaries a page at
+// a time (it never holds more than a few pages of values), decodes pages
+// on every core (each decoder interning the strings that repeat) while the
+// calling goroutine applies them in key order.
 
 // loadIndex builds the index of every cluster from the instance records
 // and the task summaries. It runs in New, before any request, so it takes
@@ -34,7 +34,7 @@ func (s *Service) loadIndex(ctx context.Context) error {
 	// loading (nothing else runs yet) and restore the setting after.
 	defer debug.SetGCPercent(debug.SetGCPercent(loadGCPercent))
 	s.idx.clusters = map[string]*clusterState{}
-	err := loadPages(ctx, s.store, prefixInstances, decode[instanceRecord], func(kv store.KV, rec *instanceRecord) {
+	err := loadPages(ctx, s.store, prefixInstances, sharedDecoder(decode[instanceRecord]), func(kv store.KV, rec *instanceRecord) {
 		s.state(rec.Cluster).applyInstance(rec, kv.ModRevision)
 	})
 	if err != nil {
@@ -47,11 +47,9 @@ func (s *Service) loadIndex(ctx context.Context) error {
 	if !done {
 		return s.migrateSummaries(ctx)
 	}
-	in := interner{}
-	err = loadPages(ctx, s.store, prefixSummaries, decodeSummaryKV, func(kv store.KV, rec *taskRecord) {
+	err = loadPages(ctx, s.store, prefixSummaries, newSummaryDecoder, func(kv store.KV, sum *taskSummary) {
 		cluster, _, _ := strings.Cut(strings.TrimPrefix(kv.Key, prefixSummaries), "/")
-		in.task(rec)
-		s.state(cluster).applyTask(rec, kv.ModRevision)
+		s.state(cluster).applyTask(sum, kv.ModRevision)
 	})
 	if err != nil {
 		return fmt.Errorf("control: load tasks: %w", err)
@@ -62,10 +60,14 @@ func (s *Service) loadIndex(ctx context.Context) error {
 // loadGCPercent is the GC percent while the index loads.
 const loadGCPercent = 400
 
-// decodeSummaryKV decodes a /taskidx/<cluster>/<id> key and value.
-func decodeSummaryKV(kv store.KV) (*taskRecord, error) {
-	id := kv.Key[strings.LastIndexByte(kv.Key, '/')+1:]
-	return decodeTaskSummary(id, kv.Value)
+// newSummaryDecoder returns a decoder of /taskidx/<cluster>/<id> keys and
+// values for one loading goroutine, with its own interner.
+func newSummaryDecoder() func(store.KV) (*taskSummary, error) {
+	in := interner{}
+	return func(kv store.KV) (*taskSummary, error) {
+		id := kv.Key[strings.LastIndexByte(kv.Key, '/')+1:]
+		return decodeTaskSummary(id, kv.Value, in)
+	}
 }
 
 // migrateSummaries loads the index from the full task records of a store
@@ -80,7 +82,7 @@ func (s *Service) migrateSummaries(ctx context.Context) error {
 	}
 	var todo []pending
 	in := interner{}
-	err := loadPages(ctx, s.store, prefixTasks, decodeTaskForIndex, func(kv store.KV, rec *taskRecord) {
+	err := loadPages(ctx, s.store, prefixTasks, sharedDecoder(decodeTaskForIndex), func(kv store.KV, rec *taskRecord) {
 		cluster, _, _ := strings.Cut(strings.TrimPrefix(kv.Key, prefixTasks), "/")
 		in.task(rec)
 		todo = append(todo, pending{cluster, rec})
@@ -103,7 +105,8 @@ func (s *Service) migrateSummaries(ctx context.Context) error {
 			return fmt.Errorf("control: write task summaries: %w", err)
 		}
 		for _, p := range chunk {
-			s.state(p.cluster).applyTask(p.rec, rev)
+			sum := summaryOf(p.rec)
+			s.state(p.cluster).applyTask(&sum, rev)
 		}
 	}
 	if _, err := s.store.Commit(ctx, store.Batch{Ops: []store.Op{{Key: keySummariesDone, Value: []byte("1")}}}); err != nil {
@@ -113,7 +116,8 @@ func (s *Service) migrateSummaries(ctx context.Context) error {
 }
 
 // taskIndexRecord is the part of a stored taskRecord that the index keeps
-// (what taskEntry.summarize and applyTask read), with the same JSON names.
+// (what summaryOf reads), with the same JSON names. Only a store from
+// before summaries is loaded through it (migrateSummaries).
 // Decoding only these fields skips building the containers, attributes
 // and overrides of every task.
 type taskIndexRecord struct {
@@ -151,6 +155,12 @@ func decodeTaskForIndex(kv store.KV) (*taskRecord, error) {
 	return rec, nil
 }
 
+// sharedDecoder is a newDecoder for loadPages whose goroutines can share
+// one stateless decoder.
+func sharedDecoder[T any](decode func(store.KV) (*T, error)) func() func(store.KV) (*T, error) {
+	return func() func(store.KV) (*T, error) { return decode }
+}
+
 // interner makes equal strings of the loaded tasks share one copy. The
 // index keeps a handful of strings per task (statuses, family, group,
 // startedBy, ...) that are the same for most tasks; decoded, each would be
@@ -158,7 +168,7 @@ func decodeTaskForIndex(kv store.KV) (*taskRecord, error) {
 // that a field unique per task (a startedBy, say) does not grow it.
 type interner map[string]string
 
-const maxInterned = 4096
+const maxInterned = 1 << 15
 
 func (in interner) str(s *string) {
 	if v, ok := in[*s]; ok {
@@ -166,6 +176,19 @@ func (in interner) str(s *string) {
 	} else if len(in) < maxInterned {
 		in[*s] = *s
 	}
+}
+
+// bytes returns b as a string, the remembered copy when there is one:
+// looking up string(b) in a map does not allocate.
+func (in interner) bytes(b []byte) string {
+	if v, ok := in[string(b)]; ok {
+		return v
+	}
+	s := string(b)
+	if len(in) < maxInterned {
+		in[s] = s
+	}
+	return s
 }
 
 // task interns the fields of a record from decodeTaskForIndex that the
@@ -188,10 +211,10 @@ type loadPage[T any] struct {
 }
 
 // loadPages lists every key under prefix, listPage keys at a time, decodes
-// the pages on up to GOMAXPROCS goroutines and calls apply for every
-// record in key order on the calling goroutine. It stops at the first
-// error.
-func loadPages[T any](ctx context.Context, st store.Store, prefix string, decode func(store.KV) (*T, error), apply func(store.KV, *T)) error {
+// the pages on up to GOMAXPROCS goroutines (each with its own decoder from
+// newDecoder) and calls apply for every record in key order on the calling
+// goroutine. It stops at the first error.
+func loadPages[T any](ctx context.Context, st store.Store, prefix string, newDecoder func() func(store.KV) (*T, error), apply func(store.KV, *T)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	workers := runtime.GOMAXPROCS(0)
 	ordered := make(chan *loadPage[T], 2*workers) // to the applier, in key order
@@ -206,6 +229,7 @@ func loadPages[T any](ctx context.Context, st store.Store, prefix string, decode
 	wg.Go(func() { listPages(ctx, st, prefix, ordered, work) })
 	for range workers {
 		wg.Go(func() {
+			decode := newDecoder()
 			for p := range work {
 				p.recs = make([]*T, len(p.kvs))
 				for i, kv := range p.kvs {

@@ -100,7 +100,7 @@ func fullIndex(t *testing.T, st store.Store) map[string]*clusterState {
 			t.Fatal(err)
 		}
 		cluster, _, _ := strings.Cut(strings.TrimPrefix(kv.Key, prefixTasks), "/")
-		s.state(cluster).applyTask(rec, kv.ModRevision)
+		s.state(cluster).applyRecord(rec, kv.ModRevision)
 	}
 	return s.idx.clusters
 }
@@ -151,8 +151,8 @@ func TestLoadIndexReportsCorruptSummary(t *testing.T) {
 	}{
 		{"unknown version", []byte{9, 1, 2}, "task summary " + id + ": unknown format"},
 		{"empty", []byte{}, "task summary " + id + ": unknown format"},
-		{"cut short", encodeTaskSummary(&taskRecord{InstanceID: "i"})[:5], "summary ends early"},
-		{"trailing bytes", append(encodeTaskSummary(&taskRecord{}), 0), "1 bytes after the last field"},
+		{"cut short", encodeTaskSummary(&taskSummary{instanceID: "i"})[:5], "summary ends early"},
+		{"trailing bytes", append(encodeTaskSummary(&taskSummary{}), 0), "1 bytes after the last field"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

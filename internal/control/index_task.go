@@ -55,37 +55,32 @@ func (e *taskEntry) stoppedSince() time.Time {
 	return e.createdAt
 }
 
-// summarize copies what the entry keeps from a task record. At startup
-// the record holds only the fields of taskIndexRecord (index_load.go):
-// a field read here or in applyTask must be added there too
-// (TestLoadIndexMatchesFullRecords fails otherwise).
-func (e *taskEntry) summarize(rec *taskRecord) {
-	t := &rec.Task
-	e.instanceID = rec.InstanceID
-	e.family, e.startedBy, e.group, e.service = rec.Family, t.StartedBy, t.Group, rec.ServiceName
-	e.launchType, e.provider = string(t.LaunchType), t.CapacityProviderName
-	e.desired, e.last = t.DesiredStatus, t.LastStatus
-	e.createdAt, e.stoppingAt, e.stoppedTime = t.CreatedAt.Time, t.StoppingAt.Time, t.StoppedAt.Time
+// summarize copies what the entry keeps of a task (its summary).
+func (e *taskEntry) summarize(sum *taskSummary) {
+	e.instanceID = sum.instanceID
+	e.family, e.startedBy, e.group, e.service = sum.family, sum.startedBy, sum.group, sum.service
+	e.launchType, e.provider = sum.launchType, sum.provider
+	e.desired, e.last = sum.desired, sum.last
+	e.createdAt, e.stoppingAt, e.stoppedTime = sum.createdAt, sum.stoppingAt, sum.stoppedAt
 }
 
-// applyTask applies a task record committed at rev. A new entry (the task
-// was loaded, not launched by this process) reserves the task's allocation
-// if its desired status is RUNNING; an existing one gives its allocation
-// back once the desired status is no longer RUNNING. Records older than
-// the entry are ignored.
-func (cs *clusterState) applyTask(rec *taskRecord, rev int64) {
-	id := ecs.LastSegment(rec.Task.TaskArn)
-	e := cs.tasks[id]
+// applyTask applies the summary of a task record committed at rev. A new
+// entry (the task was loaded, not launched by this process) reserves the
+// task's allocation if its desired status is RUNNING; an existing one gives
+// its allocation back once the desired status is no longer RUNNING.
+// Records older than the entry are ignored.
+func (cs *clusterState) applyTask(sum *taskSummary, rev int64) {
+	e := cs.tasks[sum.id]
 	switch {
 	case e != nil && e.committed && rev <= e.rev:
 		return
 	case e == nil:
-		id = strings.Clone(id) // not the whole ARN, which it is a part of
+		id := strings.Clone(sum.id) // not the key or ARN it may be part of
 		e = &taskEntry{id: id}
 		cs.tasks[id] = e
-		if rec.Task.DesiredStatus == statusRunning {
-			a := rec.Alloc.allocation()
-			if cs.hold(rec.InstanceID, &a, false) {
+		if sum.desired == statusRunning {
+			a := sum.alloc.allocation()
+			if cs.hold(sum.instanceID, &a, false) {
 				e.held = &a
 			}
 		}
@@ -93,7 +88,7 @@ func (cs *clusterState) applyTask(rec *taskRecord, rev int64) {
 		cs.count(e, -1)
 	}
 	listed, desired, instanceID := e.committed, e.desired, e.instanceID
-	e.summarize(rec)
+	e.summarize(sum)
 	e.rev, e.committed = rev, true
 	cs.listed.update(e, listed, desired, instanceID)
 	if e.held != nil && e.desired != statusRunning {
@@ -101,6 +96,12 @@ func (cs *clusterState) applyTask(rec *taskRecord, rev int64) {
 		e.held = nil
 	}
 	cs.count(e, 1)
+}
+
+// applyRecord applies a task record committed at rev (see applyTask).
+func (cs *clusterState) applyRecord(rec *taskRecord, rev int64) {
+	sum := summaryOf(rec)
+	cs.applyTask(&sum, rev)
 }
 
 // count adds (sign 1) or removes (sign -1) a committed task's contribution

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/berth-io/berth/internal/ecsmodel"
+	"github.com/berth-io/berth/internal/ecs"
 	"github.com/berth-io/berth/internal/store"
 )
 
@@ -31,33 +31,56 @@ import (
 // summaryVersion is the first byte of every summary.
 const summaryVersion = 1
 
-// taskSummaryOp is the put of rec's summary for a batch.
-func taskSummaryOp(cluster, id string, rec *taskRecord) store.Op {
-	return store.Op{Key: taskSummaryKey(cluster, id), Value: encodeTaskSummary(rec)}
+// taskSummary is what the index keeps of a task record (taskEntry.summarize
+// and applyTask read nothing else).
+type taskSummary struct {
+	id                               string
+	desired, last, startedBy, group  string
+	launchType, provider             string
+	instanceID, family, service      string
+	createdAt, stoppingAt, stoppedAt time.Time
+	alloc                            taskAlloc
 }
 
-// encodeTaskSummary encodes what the index keeps of rec.
-func encodeTaskSummary(rec *taskRecord) []byte {
+// summaryOf is the summary of rec.
+func summaryOf(rec *taskRecord) taskSummary {
 	t := &rec.Task
+	return taskSummary{
+		id: ecs.LastSegment(t.TaskArn), desired: t.DesiredStatus, last: t.LastStatus, startedBy: t.StartedBy,
+		group: t.Group, launchType: string(t.LaunchType), provider: t.CapacityProviderName,
+		instanceID: rec.InstanceID, family: rec.Family, service: rec.ServiceName,
+		createdAt: t.CreatedAt.Time, stoppingAt: t.StoppingAt.Time, stoppedAt: t.StoppedAt.Time,
+		alloc: rec.Alloc,
+	}
+}
+
+// taskSummaryOp is the put of rec's summary for a batch.
+func taskSummaryOp(cluster, id string, rec *taskRecord) store.Op {
+	sum := summaryOf(rec)
+	return store.Op{Key: taskSummaryKey(cluster, id), Value: encodeTaskSummary(&sum)}
+}
+
+// encodeTaskSummary encodes a summary.
+func encodeTaskSummary(sum *taskSummary) []byte {
 	b := make([]byte, 0, 128)
 	b = append(b, summaryVersion)
-	for _, s := range []string{t.DesiredStatus, t.LastStatus, t.StartedBy, t.Group, string(t.LaunchType),
-		t.CapacityProviderName, rec.InstanceID, rec.Family, rec.ServiceName, rec.Alloc.Group} {
+	for _, s := range []string{sum.desired, sum.last, sum.startedBy, sum.group, sum.launchType,
+		sum.provider, sum.instanceID, sum.family, sum.service, sum.alloc.Group} {
 		b = appendString(b, s)
 	}
-	for _, tm := range []ecsmodel.Time{t.CreatedAt, t.StoppingAt, t.StoppedAt} {
+	for _, tm := range []time.Time{sum.createdAt, sum.stoppingAt, sum.stoppedAt} {
 		b = binary.AppendUvarint(b, summaryTime(tm))
 	}
-	b = binary.AppendVarint(b, rec.Alloc.CPU)
-	b = binary.AppendVarint(b, rec.Alloc.Memory)
-	for _, ports := range [][]uint16{rec.Alloc.Ports, rec.Alloc.PortsUDP} {
+	b = binary.AppendVarint(b, sum.alloc.CPU)
+	b = binary.AppendVarint(b, sum.alloc.Memory)
+	for _, ports := range [][]uint16{sum.alloc.Ports, sum.alloc.PortsUDP} {
 		b = binary.AppendUvarint(b, uint64(len(ports)))
 		for _, p := range ports {
 			b = binary.AppendUvarint(b, uint64(p))
 		}
 	}
-	b = binary.AppendUvarint(b, uint64(len(rec.Alloc.GPUIDs)))
-	for _, g := range rec.Alloc.GPUIDs {
+	b = binary.AppendUvarint(b, uint64(len(sum.alloc.GPUIDs)))
+	for _, g := range sum.alloc.GPUIDs {
 		b = appendString(b, g)
 	}
 	return b
@@ -70,7 +93,7 @@ func appendString(b []byte, s string) []byte {
 
 // summaryTime is t as a summary stores it: 0 for the zero time, else Unix
 // milliseconds + 1.
-func summaryTime(t ecsmodel.Time) uint64 {
+func summaryTime(t time.Time) uint64 {
 	if t.IsZero() {
 		return 0
 	}
@@ -85,6 +108,7 @@ var errShortSummary = errors.New("summary ends early")
 type summaryReader struct {
 	b   []byte
 	err error
+	in  interner // may be nil
 }
 
 func (r *summaryReader) uvarint() uint64 {
@@ -113,7 +137,7 @@ func (r *summaryReader) varint() int64 {
 	return v
 }
 
-// str reads a string.
+// str reads a string, shared through the interner when it has one.
 func (r *summaryReader) str() string {
 	n := r.uvarint()
 	if r.err != nil {
@@ -123,17 +147,20 @@ func (r *summaryReader) str() string {
 		r.err = errShortSummary
 		return ""
 	}
-	s := string(r.b[:n])
+	b := r.b[:n]
 	r.b = r.b[n:]
-	return s
+	if r.in != nil {
+		return r.in.bytes(b)
+	}
+	return string(b)
 }
 
-func (r *summaryReader) time() ecsmodel.Time {
+func (r *summaryReader) time() time.Time {
 	v := r.uvarint()
 	if v == 0 {
-		return ecsmodel.Time{}
+		return time.Time{}
 	}
-	return ecsmodel.Time{Time: time.UnixMilli(int64(v - 1)).UTC()}
+	return time.UnixMilli(int64(v - 1)).UTC()
 }
 
 func (r *summaryReader) ports() []uint16 {
@@ -153,27 +180,25 @@ func (r *summaryReader) ports() []uint16 {
 	return out
 }
 
-// decodeTaskSummary decodes the summary of task id into a taskRecord that
-// holds only what the index keeps; its Task.TaskArn is the bare id (what
-// applyTask takes the last segment of).
-func decodeTaskSummary(id string, val []byte) (*taskRecord, error) {
+// decodeTaskSummary decodes the summary of task id. in, when not nil,
+// shares repeated strings (statuses, families, groups) between summaries;
+// it must not be used by two goroutines at once.
+func decodeTaskSummary(id string, val []byte, in interner) (*taskSummary, error) {
 	if len(val) == 0 || val[0] != summaryVersion {
 		return nil, fmt.Errorf("control: task summary %s: unknown format", id)
 	}
-	r := &summaryReader{b: val[1:]}
-	rec := &taskRecord{}
-	t := &rec.Task
-	t.TaskArn = id
-	for _, s := range []*string{&t.DesiredStatus, &t.LastStatus, &t.StartedBy, &t.Group, (*string)(&t.LaunchType),
-		&t.CapacityProviderName, &rec.InstanceID, &rec.Family, &rec.ServiceName, &rec.Alloc.Group} {
+	r := &summaryReader{b: val[1:], in: in}
+	sum := &taskSummary{id: id}
+	for _, s := range []*string{&sum.desired, &sum.last, &sum.startedBy, &sum.group, &sum.launchType,
+		&sum.provider, &sum.instanceID, &sum.family, &sum.service, &sum.alloc.Group} {
 		*s = r.str()
 	}
-	t.CreatedAt, t.StoppingAt, t.StoppedAt = r.time(), r.time(), r.time()
-	rec.Alloc.CPU, rec.Alloc.Memory = r.varint(), r.varint()
-	rec.Alloc.Ports, rec.Alloc.PortsUDP = r.ports(), r.ports()
+	sum.createdAt, sum.stoppingAt, sum.stoppedAt = r.time(), r.time(), r.time()
+	sum.alloc.CPU, sum.alloc.Memory = r.varint(), r.varint()
+	sum.alloc.Ports, sum.alloc.PortsUDP = r.ports(), r.ports()
 	if n := r.uvarint(); n <= uint64(len(r.b)) {
 		for range n {
-			rec.Alloc.GPUIDs = append(rec.Alloc.GPUIDs, r.str())
+			sum.alloc.GPUIDs = append(sum.alloc.GPUIDs, r.str())
 		}
 	} else {
 		r.err = errShortSummary
@@ -184,5 +209,5 @@ func decodeTaskSummary(id string, val []byte) (*taskRecord, error) {
 	if r.err != nil {
 		return nil, fmt.Errorf("control: task summary %s: %w", id, r.err)
 	}
-	return rec, nil
+	return sum, nil
 }

@@ -80,7 +80,7 @@ func BenchmarkIndexTasks(b *testing.B) {
 	for b.Loop() {
 		cs := newClusterState()
 		for i, rec := range recs {
-			cs.applyTask(rec, int64(i+1))
+			cs.applyRecord(rec, int64(i+1))
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/task")

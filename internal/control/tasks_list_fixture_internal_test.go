@@ -90,6 +90,6 @@ func apply(s *Service, tasks []fakeTask) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	for _, t := range tasks {
-		cs.applyTask(t.record(), fixtureRev.Add(1))
+		cs.applyRecord(t.record(), fixtureRev.Add(1))
 	}
 }
