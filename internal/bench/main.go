@@ -80,8 +80,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		duration: opts.duration, requests: opts.requests,
 		progress: newProgress(stderr, opts.quiet),
 	}
+	restoreGC := lowerGCOverhead(getenv)
 	started := time.Now()
 	col, elapsed := l.run(ctx)
+	restoreGC()
 	r := buildResult(opts, sc, setup, started, col, elapsed, ctx.Err() != nil)
 	writeReport(stdout, r)
 	if opts.jsonPath != "" {

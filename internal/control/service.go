@@ -63,6 +63,8 @@ type Service struct {
 	observers observers
 	// families serializes the writers of a family's revision record.
 	families *keyLocks
+	// described caches decoded task and tag records for DescribeTasks.
+	described *describeCache
 }
 
 // New returns a Service on cfg.Store, creating the default cluster if the
@@ -76,7 +78,8 @@ func New(cfg Config) (*Service, error) {
 		return nil, errors.New("control: Config.Account needs a region and an account id")
 	}
 	s := &Service{store: cfg.Store, account: cfg.Account, now: cfg.Now, log: cfg.Logger,
-		retention: cfg.StoppedTaskRetention, tokenTTL: cfg.ClientTokenTTL, families: newKeyLocks()}
+		retention: cfg.StoppedTaskRetention, tokenTTL: cfg.ClientTokenTTL, families: newKeyLocks(),
+		described: newDescribeCache(defaultDescribeCacheBytes)}
 	if s.retention <= 0 {
 		s.retention = DefaultStoppedTaskRetention
 	}

@@ -12,7 +12,8 @@
 //
 // # Reads and writes
 //
-// Reads (Get, List) return revisions. Writes are explicit batches: conditions
+// Reads (Get, GetMany, List) return revisions; GetMany reads many keys
+// from one snapshot. Writes are explicit batches: conditions
 // (key absent, key unchanged since revision R) plus puts and deletes, applied
 // all or nothing in one commit (one etcd Txn, one bbolt transaction). A batch
 // holds at most MaxOps conditions and MaxOps operations, and writes a key at

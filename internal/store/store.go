@@ -118,6 +118,17 @@ func (b *Batch) Check() error {
 	return nil
 }
 
+// CheckKeys applies the key rules of Batch.Check (non-empty, at most
+// MaxKeyBytes) to the keys of a read such as GetMany.
+func CheckKeys(keys []string) error {
+	for _, k := range keys {
+		if err := checkKey(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func checkKey(key string) error {
 	switch {
 	case key == "":
@@ -172,6 +183,17 @@ type ListOptions struct {
 type Store interface {
 	// Get reads one key; ok is false when it does not exist.
 	Get(ctx context.Context, key string) (kv KV, ok bool, err error)
+	// GetMany reads keys from one snapshot of the store and returns the
+	// revision of that snapshot: kvs[i] is the state of keys[i], and a key
+	// that does not exist comes back as in ConflictError.Current, with its
+	// Key set, zero revisions and a nil Value. Keys may repeat, and there
+	// may be any number of them: a backend that bounds one read (etcd, at
+	// MaxOps operations per Txn) reads in parts pinned to one revision. An
+	// empty key or one longer than MaxKeyBytes fails with ErrInvalidKey
+	// before anything is read (see CheckKeys). Values are the caller's, as
+	// with Get; they may share one backing array, so a caller that keeps
+	// one small value out of many large ones may want to copy it.
+	GetMany(ctx context.Context, keys []string) (kvs []KV, rev int64, err error)
 	// List reads the keys under prefix in key order, and the store revision
 	// the result reflects.
 	List(ctx context.Context, prefix string, opts ListOptions) (kvs []KV, rev int64, err error)

@@ -3,6 +3,7 @@ package boltstore
 import (
 	"bytes"
 	"context"
+	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -38,6 +39,63 @@ func (s *Store) Get(ctx context.Context, key string) (kv store.KV, ok bool, err 
 		return store.KV{}, false, err
 	}
 	return kv, ok, nil
+}
+
+// GetMany reads keys in one bbolt read transaction, so from one snapshot,
+// with the revision of that snapshot. The values are copied out into one
+// allocation shared by the answer.
+func (s *Store) GetMany(ctx context.Context, keys []string) (kvs []store.KV, rev int64, err error) {
+	if err := store.CheckKeys(keys); err != nil {
+		return nil, 0, err
+	}
+	err = s.view(ctx, func(tx *bolt.Tx) error {
+		rev, err = readRevision(tx)
+		if err != nil {
+			return err
+		}
+		kvs, err = getManyTx(tx, keys)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return kvs, rev, nil
+}
+
+// getManyTx reads keys in tx: a first pass finds the records (valid until
+// the transaction ends) and sizes their values, a second copies the values
+// into one slab.
+func getManyTx(tx *bolt.Tx, keys []string) ([]store.KV, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	b := tx.Bucket(bucketKV)
+	recs := make([][]byte, len(keys))
+	size := 0
+	for i, key := range keys {
+		rec := b.Get([]byte(key))
+		if rec == nil {
+			continue
+		}
+		if len(rec) < headerLen {
+			return nil, fmt.Errorf("boltstore: corrupt record for key %q: %d bytes, want at least %d", key, len(rec), headerLen)
+		}
+		recs[i] = rec
+		size += len(rec) - headerLen
+	}
+	slab := make([]byte, 0, size)
+	kvs := make([]store.KV, len(keys))
+	for i, rec := range recs {
+		kvs[i].Key = keys[i]
+		if rec == nil {
+			continue
+		}
+		start := len(slab)
+		slab = append(slab, rec[headerLen:]...)
+		kvs[i].Value = slab[start:len(slab):len(slab)]
+		kvs[i].CreateRevision, kvs[i].ModRevision, _ = revisionsOf(nil, rec)
+	}
+	return kvs, nil
 }
 
 // List reads the keys under prefix in key order, after opts.StartAfter and

@@ -11,6 +11,8 @@
 //   - Get and List are linearizable Ranges. List ranges over the prefix
 //     from just after StartAfter with Limit, and returns the Range's header
 //     revision. Revision is the header of a count-only Range of one key.
+//   - GetMany reads its keys in Txns of at most 128 Gets, the later ones
+//     pinned to the first one's revision, so the answer is one snapshot.
 //   - Commit sends one batch as one Txn. Conditions become compares
 //     (Absent: CreateRevision == 0; Unchanged r: ModRevision == r, which a
 //     missing key meets only for r == 0; Exists: CreateRevision > 0), the

@@ -166,6 +166,7 @@ func testClosed(t *testing.T, s store.Store) {
 		call func() error
 	}{
 		{"Get", func() error { _, _, err := s.Get(ctx, "k"); return err }},
+		{"GetMany", func() error { _, _, err := s.GetMany(ctx, []string{"k"}); return err }},
 		{"List", func() error { _, _, err := s.List(ctx, "", store.ListOptions{}); return err }},
 		{"Commit", func() error { _, err := s.Commit(ctx, ops(put("k", "w"))); return err }},
 		{"Watch", func() error { _, err := s.Watch(ctx, "", 0); return err }},

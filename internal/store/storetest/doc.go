@@ -9,7 +9,9 @@
 //		})
 //	}
 //
-// It covers reads and revisions (create versus mod), List with prefixes,
+// It covers reads and revisions (create versus mod), GetMany (order,
+// absent and repeated keys, more keys than one batch, one snapshot under a
+// concurrent writer, refused keys), List with prefixes,
 // pagination and revision, every condition kind passing and failing, a
 // failed batch writing nothing and reporting current values, the batch
 // limits, the Update and View helpers (including N concurrent Updates of
