@@ -17,8 +17,10 @@ import (
 const DefaultMaxBodyBytes = 1 << 20
 
 // maxPooledBuffer is the largest buffer put back into a pool; bigger ones
-// (from rare large requests or responses) are left to the garbage collector.
-const maxPooledBuffer = 64 << 10
+// (from rare large requests or responses) are left to the garbage
+// collector. It holds a DescribeTasks or DescribeContainerInstances answer
+// of 100 (~115 KB and more), which would otherwise regrow a buffer per call.
+const maxPooledBuffer = 512 << 10
 
 var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

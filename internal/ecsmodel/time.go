@@ -19,7 +19,7 @@ type Time struct {
 func NewTime(t time.Time) Time { return Time{t.Truncate(time.Millisecond)} }
 
 // IsZero reports whether the timestamp is unset; omitzero fields use it.
-func (t Time) IsZero() bool { return t.Time.IsZero() }
+func (t *Time) IsZero() bool { return t.Time.IsZero() }
 
 // MarshalJSON writes epoch seconds with three decimals.
 func (t Time) MarshalJSON() ([]byte, error) {

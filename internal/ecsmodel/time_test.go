@@ -45,3 +45,42 @@ func TestListsKeepEmptyButOmitNil(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// omitzeroHolder has timestamps that omitzero drops when unset.
+type omitzeroHolder struct {
+	A Time  `json:"a,omitzero"`
+	B Time  `json:"b,omitzero"`
+	P *Time `json:"p,omitzero"`
+}
+
+func TestTimeOmitzero(t *testing.T) {
+	set := NewTime(time.UnixMilli(1795447019736))
+	cases := []struct {
+		name string
+		in   any
+		want string
+	}{
+		{"unset dropped", omitzeroHolder{}, `{}`},
+		{"set kept", omitzeroHolder{A: set}, `{"a":1795447019.736}`},
+		{"in a slice (not addressable through an interface)", []omitzeroHolder{{B: set}, {}}, `[{"b":1795447019.736},{}]`},
+		{"pointer to set", omitzeroHolder{P: &set}, `{"p":1795447019.736}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := json.Marshal(tc.in)
+			if err != nil || string(got) != tc.want {
+				t.Errorf("got %s, %v, want %s", got, err, tc.want)
+			}
+		})
+	}
+}
+
+func BenchmarkTimeOmitzero(b *testing.B) {
+	v := []omitzeroHolder{{A: NewTime(time.Now())}, {}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
