@@ -37,10 +37,11 @@ type Agent struct {
 
 // shared is what the agents of a fleet share; New uses fresh ones.
 type shared struct {
-	api       ecsAPI
-	dialer    *websocket.Dialer
-	reports   *reportQueue
-	startGate chan struct{}
+	api           ecsAPI
+	dialer        *websocket.Dialer
+	reporter      Reporter // the fallback for reports, when the channel cannot carry them
+	reportWorkers int
+	startGate     chan struct{}
 }
 
 // New checks cfg, opens the runtime and prepares the agent; Run starts it.
@@ -72,7 +73,7 @@ func newAgent(cfg Config, sh *shared) (*Agent, error) {
 	}
 	if sh != nil {
 		a.api, a.dialer, a.startGate = sh.api, sh.dialer, sh.startGate
-		ecfg.reports = sh.reports
+		ecfg.Reporter, ecfg.ReportWorkers = sh.reporter, sh.reportWorkers
 	} else {
 		httpClient := cfg.HTTPClient
 		if httpClient == nil {
@@ -158,6 +159,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	a.mu.Lock()
 	a.session = session
 	a.mu.Unlock()
+	a.engine.UseChannel(session)
 	a.log.Info("agent running", "instance", arn, "runtime", a.rt.Name())
 	<-ctx.Done()
 	session.Close()

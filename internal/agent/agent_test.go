@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -301,5 +302,81 @@ func TestFleetRegistersEveryAgentAcrossZones(t *testing.T) {
 		if got := f.taskChange(p.Arn, 1); got.Status != "RUNNING" {
 			t.Fatalf("agent %d task: got %s, want RUNNING", i, got.Status)
 		}
+	}
+}
+
+// reportPaths returns how many state changes f received through the ECS
+// API and over the agent channel.
+func (f *fakeServer) reportPaths() (viaAPI, viaChannel int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.viaAPI, f.viaChannel
+}
+
+func TestAgentReportsOverTheChannel(t *testing.T) {
+	tests := []struct {
+		name        string
+		server      func(testing.TB) *fakeServer
+		wantChannel bool
+	}{
+		{name: "a server that takes them", server: newChannelFakeServer, wantChannel: true},
+		{name: "a server that does not", server: newFakeServer},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tc.server(t)
+			a, _ := runAgent(t, agentConfig(f, t.TempDir(), sim.New(sim.Options{})))
+			waitFor(t, "the agent to connect", a.Connected)
+			arn := a.ContainerInstanceArn()
+			p := taskPayload("t1", 1, "RUNNING", ctr("web", sleepForever...))
+			f.hub.Notify("default", arn, p)
+			if got := f.taskChange(p.Arn, 1); got.Status != "RUNNING" || got.Containers[0].RuntimeId == "" {
+				t.Fatalf("first report: got %+v, want RUNNING with the runtime id", got)
+			}
+			p.Version, p.DesiredStatus = 2, "STOPPED"
+			f.hub.Notify("default", arn, p)
+			if got := f.taskChange(p.Arn, 2); got.Status != "STOPPED" {
+				t.Fatalf("second report: got %s, want STOPPED", got.Status)
+			}
+			viaAPI, viaChannel := f.reportPaths()
+			if tc.wantChannel && (viaAPI != 0 || viaChannel != 2) {
+				t.Fatalf("got %d reports through the ECS API and %d over the channel, want 0 and 2", viaAPI, viaChannel)
+			}
+			if !tc.wantChannel && (viaAPI != 2 || viaChannel != 0) {
+				t.Fatalf("got %d reports through the ECS API and %d over the channel, want 2 and 0", viaAPI, viaChannel)
+			}
+		})
+	}
+}
+
+func TestFleetReportsOverTheChannel(t *testing.T) {
+	f := newChannelFakeServer(t)
+	fleet, err := NewFleet(FleetConfig{Agents: 3, Base: agentConfig(f, t.TempDir(), nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- fleet.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	waitFor(t, "every agent to connect", func() bool { return fleet.Connected() == 3 })
+	for i, a := range fleet.Agents() {
+		for j := range 4 {
+			p := taskPayload(fmt.Sprintf("fleet-%d-%d", i, j), 1, "RUNNING", ctr("web", sleepForever...))
+			f.hub.Notify("default", a.ContainerInstanceArn(), p)
+			if got := f.taskChange(p.Arn, 1); got.Status != "RUNNING" {
+				t.Fatalf("agent %d task %d: got %s, want RUNNING", i, j, got.Status)
+			}
+		}
+	}
+	if viaAPI, viaChannel := f.reportPaths(); viaAPI != 0 || viaChannel != 12 {
+		t.Fatalf("got %d reports through the ECS API and %d over the channel, want 0 and 12", viaAPI, viaChannel)
+	}
+	// Running tasks keep no goroutine: every runner has parked.
+	for i, a := range fleet.Agents() {
+		waitFor(t, fmt.Sprintf("agent %d's runners to park", i), func() bool { return a.engine.parkedRunners() == 4 })
 	}
 }

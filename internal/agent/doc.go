@@ -22,9 +22,9 @@
 //
 // # Task engine
 //
-// Engine keeps one goroutine per task (taskRunner), the only writer of the
-// task's known status. Each turn of its loop takes one step from the known
-// status toward the desired one:
+// Engine keeps one runner per task (taskRunner), whose goroutine is the
+// only writer of the task's known status. Each turn of its loop takes one
+// step from the known status toward the desired one:
 //
 //	NONE -pull-> PULLED -create-> CREATED -start (dependsOn order)-> RUNNING
 //	any -(desired STOPPED, essential exit, failure)-> stop containers -> STOPPED
@@ -38,28 +38,46 @@
 // stopTimeout (else the task's, else Config.StopTimeout, 30 s), SIGKILL.
 // Stopped tasks' containers are removed after Config.CleanupWait.
 //
+// A runner with nothing to do (its task running, or waiting for a
+// dependency to exit) parks: its goroutine returns, and the next event (a
+// newer payload, a container's exit) starts a new one. Runtimes that call
+// back on exits (runtime.ExitNotifier, the sim runtime) need no goroutine
+// per container either, so a running task costs no goroutine at all.
+//
 // Payloads carry a version; a runner applies only versions newer than the
 // last, and STOPPED is final. After a restart, a task the control plane
-// still lists takes over its containers (no second start); containers of
-// tasks that the first snapshot payload does not list are stopped and
-// removed.
+// still lists takes over its containers (no second start). Containers of
+// tasks that the first snapshot payload does not list are orphans: when
+// none of a task's containers runs, the task stopped before the restart,
+// and they are kept (with their logs) until CleanupWait after it stopped,
+// which is when its last container exited as the runtime recorded it;
+// running ones are stopped and removed at once.
 //
 // # Reports
 //
 // Runners hand state changes to a queue and never wait for the network.
-// The queue sends SubmitTaskStateChange (RUNNING with runtime ids and
-// network bindings, pullStartedAt/pullStoppedAt; STOPPED with exit codes,
-// reason and executionStoppedAt) and SubmitContainerStateChange, one at a
-// time per task and in order, several tasks at once; waiting changes are
-// coalesced, failures retried with backoff, and client errors
-// (ErrReportRejected) dropped. Reasons are cut to 1024 bytes, runtime ids
-// to 255.
+// The queue sends task changes (RUNNING with runtime ids and network
+// bindings, pullStartedAt/pullStoppedAt; STOPPED with exit codes, reason
+// and executionStoppedAt) and container changes, one at a time per task
+// and in order, several tasks at once; waiting changes are coalesced,
+// failures retried with backoff, and client errors dropped. Reasons are
+// cut to 1024 bytes, runtime ids to 255.
+//
+// When the server takes them (agentrpc.FeatureStateChanges), the changes
+// of every task with one waiting go in one StateChangeRequest over the
+// agent channel, which also carries the acks of the payloads accepted
+// since the last one (Engine.UseChannel); a client error in a change's
+// result drops it, a ServerException or a lost connection sends it again.
+// Otherwise, and while the channel is down, they go one at a time through
+// the Reporter: SubmitTaskStateChange and SubmitContainerStateChange over
+// the ECS API, where ErrReportRejected drops them.
 //
 // SubmitTaskStateChange has no stopCode member. The control plane derives
 // it when the agent reports STOPPED for a task whose desired status is
-// still RUNNING: reason ReasonEssentialContainerExited means
-// EssentialContainerExited, anything else TaskFailedToStart. For a task
-// that StopTask stopped, the stop code StopTask set stands.
+// still RUNNING: EssentialContainerExited if the task ran, else
+// TaskFailedToStart. Over the channel the agent sends the stop code it
+// decided. For a task that StopTask stopped, the stop code StopTask set
+// stands.
 //
 // # Logs
 //
@@ -71,7 +89,8 @@
 // # Fleet
 //
 // Fleet runs many agents over sim runtimes in one process (load tests):
-// they share the HTTP client, ECS client, websocket dialer and report queue,
-// take availability zones round-robin and each keep their own websocket and
-// state directory.
+// they share the HTTP client, ECS client and websocket dialer, and at most
+// FleetConfig.ReportWorkers of their reports use the ECS API at once; they
+// take availability zones round-robin and each keep their own websocket
+// (which carries their reports), report queue and state directory.
 package agent

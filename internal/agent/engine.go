@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,28 +24,27 @@ type EngineConfig struct {
 	// CleanupWait is how long a stopped task's containers are kept before
 	// they are removed (1 h).
 	CleanupWait time.Duration
-	// ReportWorkers is how many tasks' reports are sent at once (4).
+	// ReportWorkers is how many tasks' reports are sent at once through
+	// the Reporter, or how many batches over the agent channel (4).
 	ReportWorkers int
 	// Logger; nil means slog.Default().
 	Logger *slog.Logger
-
-	// reports, when set, is a queue shared with other engines (fleet);
-	// its workers are started by its owner.
-	reports *reportQueue
 }
 
-// Engine is the agent's task engine: it keeps one taskRunner goroutine per
-// task it has been given, adopts the containers a previous agent process
-// left behind, and sends the runners' state changes through a report queue.
+// Engine is the agent's task engine: it keeps one taskRunner per task it
+// has been given (with a goroutine while the runner has work), adopts the
+// containers a previous agent process left behind, and sends the runners'
+// state changes through a report queue.
 type Engine struct {
 	cfg     EngineConfig
 	rt      runtime.Runtime
 	log     *slog.Logger
 	reports *reportQueue
-	ownQ    bool
 
 	mu        sync.Mutex
 	ctx       context.Context
+	closing   bool // Wait was called: no runner goroutine may start
+	parked    int  // runners without a goroutine
 	tasks     map[string]*taskRunner
 	finished  map[string]time.Time       // stopped task ARN → when it stopped
 	adoptable map[string][]runtime.Found // by task ARN; nil once the first snapshot is in
@@ -60,7 +60,7 @@ func NewEngine(cfg EngineConfig) (*Engine, error) {
 	if cfg.Runtime == nil {
 		return nil, errors.New("agent: EngineConfig.Runtime is required")
 	}
-	if cfg.Reporter == nil && cfg.reports == nil {
+	if cfg.Reporter == nil {
 		return nil, errors.New("agent: EngineConfig.Reporter is required")
 	}
 	if cfg.StopTimeout <= 0 {
@@ -79,13 +79,10 @@ func NewEngine(cfg EngineConfig) (*Engine, error) {
 		cfg:      cfg,
 		rt:       cfg.Runtime,
 		log:      cfg.Logger,
-		reports:  cfg.reports,
 		tasks:    make(map[string]*taskRunner),
 		finished: make(map[string]time.Time),
 	}
-	if e.reports == nil {
-		e.reports, e.ownQ = newReportQueue(cfg.Reporter, cfg.Logger), true
-	}
+	e.reports = newReportQueue(cfg.Reporter, cfg.Logger)
 	return e, nil
 }
 
@@ -95,14 +92,23 @@ func (e *Engine) Start(ctx context.Context) {
 	e.mu.Lock()
 	e.ctx = ctx
 	e.mu.Unlock()
-	if e.ownQ {
-		e.reports.start(ctx, e.cfg.ReportWorkers)
-	}
+	e.reports.start(ctx, e.cfg.ReportWorkers)
 }
+
+// UseChannel makes the engine send its state changes over the agent
+// channel, in batches, whenever ch's connection is up and its server takes
+// them (agentrpc.FeatureStateChanges); the Reporter carries them
+// otherwise.
+func (e *Engine) UseChannel(ch *agentrpc.Session) { e.reports.useChannel(ch) }
 
 // Wait blocks until every task goroutine has returned (after the Start
 // context has ended).
-func (e *Engine) Wait() { e.wg.Wait() }
+func (e *Engine) Wait() {
+	e.mu.Lock()
+	e.closing = true
+	e.mu.Unlock()
+	e.wg.Wait()
+}
 
 // Adopt lists the runtime's containers so that tasks the control plane
 // still wants take them over instead of starting new ones. Call it before
@@ -128,17 +134,32 @@ func (e *Engine) Adopt(ctx context.Context) error {
 // new task gets a runner, a known one gets the newer payload. It does not
 // block on the runtime. It is an agentrpc.Handler.
 func (e *Engine) Apply(_ context.Context, d agentrpc.Delivery) error {
+	updated, err := e.apply(d)
+	for _, r := range updated {
+		r.resume()
+	}
+	return err
+}
+
+// apply does Apply's work under the lock and returns the runners that got
+// a newer payload, to be resumed if parked.
+func (e *Engine) apply(d agentrpc.Delivery) ([]*taskRunner, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.ctx == nil {
-		return errors.New("agent: engine not started")
+		return nil, errors.New("agent: engine not started")
 	}
 	if e.ctx.Err() != nil {
-		return e.ctx.Err()
+		return nil, e.ctx.Err()
 	}
+	if e.closing {
+		return nil, errors.New("agent: engine stopped")
+	}
+	var updated []*taskRunner
 	for _, p := range d.Tasks {
 		if r := e.tasks[p.Arn]; r != nil {
 			r.update(p)
+			updated = append(updated, r)
 			continue
 		}
 		if _, done := e.finished[p.Arn]; done {
@@ -153,16 +174,38 @@ func (e *Engine) Apply(_ context.Context, d agentrpc.Delivery) error {
 	}
 	if d.Snapshot && e.adoptable != nil {
 		for arn, found := range e.adoptable {
-			e.log.Info("removing containers of a task the control plane no longer has", "task", arn)
 			e.wg.Add(1)
-			go e.removeOrphans(e.ctx, found)
+			go e.retireOrphans(e.ctx, arn, found)
 		}
 		e.adoptable = nil
 	}
-	return nil
+	return updated, nil
 }
 
-// runnerDone is called by a runner's goroutine as it returns.
+// runnerParked is called by a runner's goroutine as it returns to park.
+func (e *Engine) runnerParked() {
+	e.mu.Lock()
+	e.parked++
+	e.mu.Unlock()
+	e.wg.Done()
+}
+
+// restart starts a goroutine for a parked runner, unless the engine is
+// shutting down; it reports whether it did.
+func (e *Engine) restart(r *taskRunner) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closing || e.ctx.Err() != nil {
+		return false
+	}
+	e.parked--
+	e.wg.Add(1)
+	go r.loop(e.ctx)
+	return true
+}
+
+// runnerDone is called by a runner's goroutine as it returns for good:
+// the task has stopped, or the engine is shutting down.
 func (e *Engine) runnerDone(r *taskRunner) {
 	defer e.wg.Done()
 	e.mu.Lock()
@@ -184,13 +227,19 @@ func (e *Engine) runnerDone(r *taskRunner) {
 // scheduleCleanup removes a stopped task's containers after CleanupWait,
 // unless the engine stops first.
 func (e *Engine) scheduleCleanup(arn string, ids []string) {
+	e.removeAt(arn, ids, time.Now().Add(e.cfg.CleanupWait))
+}
+
+// removeAt removes a stopped task's containers at the given time (at once
+// when it has passed), unless the engine stops first.
+func (e *Engine) removeAt(arn string, ids []string, at time.Time) {
 	if len(ids) == 0 {
 		return
 	}
 	e.mu.Lock()
 	ctx := e.ctx
 	e.mu.Unlock()
-	time.AfterFunc(e.cfg.CleanupWait, func() {
+	time.AfterFunc(max(time.Until(at), 0), func() {
 		if ctx.Err() != nil {
 			return
 		}
@@ -202,24 +251,60 @@ func (e *Engine) scheduleCleanup(arn string, ids []string) {
 	})
 }
 
-// removeOrphans stops and removes containers no task wants.
-func (e *Engine) removeOrphans(ctx context.Context, found []runtime.Found) {
+// retireOrphans handles the containers, found at start-up, of a task that
+// the first snapshot does not list. When none of them runs, the task
+// stopped before the restart: like those of a task that stops while the
+// agent runs, its containers (and their logs) are kept until CleanupWait
+// after it stopped, which is when its last container exited as the
+// runtime recorded it (or now, when the runtime knows no exit time).
+// Containers of a task that still runs although the control plane has
+// forgotten it are stopped and removed at once.
+func (e *Engine) retireOrphans(ctx context.Context, arn string, found []runtime.Found) {
 	defer e.wg.Done()
-	for _, f := range found {
-		if f.Status == runtime.StatusRunning {
-			if err := e.rt.Stop(ctx, f.ID, e.cfg.StopTimeout); err != nil {
-				e.log.Warn("stop orphaned container", "id", f.ID, "err", err)
+	running := slices.ContainsFunc(found, func(f runtime.Found) bool { return f.Status == runtime.StatusRunning })
+	if running {
+		e.log.Info("removing containers of a task the control plane no longer has", "task", arn)
+		for _, f := range found {
+			if f.Status == runtime.StatusRunning {
+				if err := e.rt.Stop(ctx, f.ID, e.cfg.StopTimeout); err != nil {
+					e.log.Warn("stop orphaned container", "id", f.ID, "err", err)
+				}
+			}
+			if err := e.rt.Remove(ctx, f.ID); err != nil {
+				e.log.Warn("remove orphaned container", "id", f.ID, "err", err)
 			}
 		}
-		if err := e.rt.Remove(ctx, f.ID); err != nil {
-			e.log.Warn("remove orphaned container", "id", f.ID, "err", err)
+		return
+	}
+	var stoppedAt time.Time
+	ids := make([]string, 0, len(found))
+	for _, f := range found {
+		ids = append(ids, f.ID)
+		if st, err := e.rt.Inspect(ctx, f.ID); err == nil && st.FinishedAt.After(stoppedAt) {
+			stoppedAt = st.FinishedAt
 		}
 	}
+	if stoppedAt.IsZero() {
+		stoppedAt = time.Now()
+	}
+	e.mu.Lock()
+	e.finished[arn] = stoppedAt // a late payload must not start it again
+	e.mu.Unlock()
+	e.log.Info("keeping the containers of a task stopped before the restart", "task", arn, "until", stoppedAt.Add(e.cfg.CleanupWait))
+	e.removeAt(arn, ids, stoppedAt.Add(e.cfg.CleanupWait))
 }
 
-// ActiveTasks returns how many tasks have a running goroutine.
+// ActiveTasks returns how many tasks the engine runs (their runners may be
+// parked).
 func (e *Engine) ActiveTasks() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return len(e.tasks)
+}
+
+// parkedRunners returns how many runners have no goroutine, for tests.
+func (e *Engine) parkedRunners() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.parked
 }

@@ -42,10 +42,21 @@ type fakeServer struct {
 	pending       map[string][]agentrpc.TaskPayload
 	connected     map[string]bool
 	taskChanges   []ecsmodel.SubmitTaskStateChangeRequest
+	viaAPI        int           // state changes received through the ECS API
+	viaChannel    int           // state changes received over the agent channel
 	changed       chan struct{} // closed and replaced on every recorded call
 }
 
-func newFakeServer(t testing.TB) *fakeServer {
+// newFakeServer is a server whose agent channel does not take state
+// changes (as before agentrpc.FeatureStateChanges): agents report through
+// the ECS API.
+func newFakeServer(t testing.TB) *fakeServer { return newFakeServerOf(t, false) }
+
+// newChannelFakeServer is a server that takes state changes over the
+// agent channel.
+func newChannelFakeServer(t testing.TB) *fakeServer { return newFakeServerOf(t, true) }
+
+func newFakeServerOf(t testing.TB, channelReports bool) *fakeServer {
 	t.Helper()
 	f := &fakeServer{
 		t:         t,
@@ -56,7 +67,11 @@ func newFakeServer(t testing.TB) *fakeServer {
 		changed:   make(chan struct{}),
 	}
 	verifier := &sigv4.Verifier{Credentials: sigv4.StaticCredentials{testKey: testSecret}, Region: testRegion}
-	f.hub = agentrpc.NewHub(agentrpc.HubConfig{Auth: verifier, Control: f, Logger: quietLogger()})
+	var control agentrpc.ControlPlane = f
+	if channelReports {
+		control = channelControl{f}
+	}
+	f.hub = agentrpc.NewHub(agentrpc.HubConfig{Auth: verifier, Control: control, Logger: quietLogger()})
 	mux := http.NewServeMux()
 	mux.Handle(agentrpc.Path, f.hub)
 	mux.HandleFunc("POST /{$}", func(w http.ResponseWriter, r *http.Request) {
@@ -127,11 +142,32 @@ func (f *fakeServer) call(op string, body []byte) (any, error) {
 			return nil, ecs.Errorf(ecs.CodeSerialization, "%v", err)
 		}
 		f.taskChanges = append(f.taskChanges, req)
+		f.viaAPI++
 		return map[string]any{"acknowledgment": "ACK"}, nil
 	case "SubmitContainerStateChange":
+		f.viaAPI++
 		return map[string]any{"acknowledgment": "ACK"}, nil
 	}
 	return nil, ecs.Errorf(ecs.CodeUnknownOperation, "%s", op)
+}
+
+// channelControl is the fake server's control plane when it takes state
+// changes over the agent channel.
+type channelControl struct{ *fakeServer }
+
+// ApplyStateChanges implements agentrpc.StateReceiver: it records task
+// changes as SubmitTaskStateChange does.
+func (c channelControl) ApplyStateChanges(_ context.Context, _, _ string, changes []agentrpc.StateChange) []agentrpc.StateChangeResult {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	defer c.notify()
+	for _, ch := range changes {
+		if ch.Task != nil {
+			c.taskChanges = append(c.taskChanges, *ch.Task)
+		}
+		c.viaChannel++
+	}
+	return make([]agentrpc.StateChangeResult, len(changes))
 }
 
 // notify wakes waiters; called with mu held.

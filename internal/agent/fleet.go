@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/berth-io/berth/internal/agent/runtime/sim"
+	"github.com/berth-io/berth/internal/ecsmodel"
 )
 
 // FleetConfig configures a Fleet.
@@ -28,19 +29,21 @@ type FleetConfig struct {
 	// (16).
 	StartConcurrency int
 	// ReportWorkers is how many state changes the fleet sends at once
-	// (16).
+	// through the ECS API, when the agent channels cannot carry them (16).
+	// Over the channels each agent sends its own in batches.
 	ReportWorkers int
 }
 
 // Fleet runs many agents with the sim runtime in one process, for load
 // tests of the control plane. The agents share one HTTP client, one ECS
-// client, one websocket dialer and one report queue; each has its own
-// websocket, its own sim runtime and its own state directory, so a
-// restarted fleet re-attaches to the same container instances.
+// client and one websocket dialer, and at most ReportWorkers of their
+// reports use the ECS API at once; each has its own websocket (which
+// carries its reports in batches when the server takes them), its own
+// sim runtime and its own state directory, so a restarted fleet
+// re-attaches to the same container instances.
 type Fleet struct {
-	cfg     FleetConfig
-	agents  []*Agent
-	reports *reportQueue
+	cfg    FleetConfig
+	agents []*Agent
 }
 
 // NewFleet prepares the agents of a fleet; Run starts them.
@@ -72,12 +75,13 @@ func NewFleet(cfg FleetConfig) (*Fleet, error) {
 	}
 	api := newECSClient(base, httpClient)
 	sh := &shared{
-		api:       api,
-		dialer:    &websocket.Dialer{HandshakeTimeout: 10 * time.Second},
-		reports:   newReportQueue(sdkReporter{api: api}, base.Logger),
-		startGate: make(chan struct{}, cfg.StartConcurrency),
+		api:           api,
+		dialer:        &websocket.Dialer{HandshakeTimeout: 10 * time.Second},
+		reporter:      limitedReporter{rep: sdkReporter{api: api}, slots: make(chan struct{}, cfg.ReportWorkers)},
+		reportWorkers: 1,
+		startGate:     make(chan struct{}, cfg.StartConcurrency),
 	}
-	f := &Fleet{cfg: cfg, reports: sh.reports}
+	f := &Fleet{cfg: cfg}
 	for i := range cfg.Agents {
 		c := base
 		c.StateDir = filepath.Join(base.StateDir, fmt.Sprintf("agent-%d", i))
@@ -100,7 +104,6 @@ func (f *Fleet) Agents() []*Agent { return f.agents }
 
 // Run runs every agent until ctx ends.
 func (f *Fleet) Run(ctx context.Context) error {
-	f.reports.start(ctx, f.cfg.ReportWorkers)
 	var wg sync.WaitGroup
 	for _, a := range f.agents {
 		wg.Add(1)
@@ -122,4 +125,37 @@ func (f *Fleet) Connected() int {
 		}
 	}
 	return n
+}
+
+// limitedReporter lets at most cap(slots) reports through rep at once.
+type limitedReporter struct {
+	rep   Reporter
+	slots chan struct{}
+}
+
+func (l limitedReporter) acquire(ctx context.Context) error {
+	select {
+	case l.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// SubmitTaskStateChange waits for a slot and sends through rep.
+func (l limitedReporter) SubmitTaskStateChange(ctx context.Context, change TaskChange) error {
+	if err := l.acquire(ctx); err != nil {
+		return err
+	}
+	defer func() { <-l.slots }()
+	return l.rep.SubmitTaskStateChange(ctx, change)
+}
+
+// SubmitContainerStateChange waits for a slot and sends through rep.
+func (l limitedReporter) SubmitContainerStateChange(ctx context.Context, change ecsmodel.SubmitContainerStateChangeRequest) error {
+	if err := l.acquire(ctx); err != nil {
+		return err
+	}
+	defer func() { <-l.slots }()
+	return l.rep.SubmitContainerStateChange(ctx, change)
 }

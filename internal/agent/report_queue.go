@@ -11,11 +11,14 @@ import (
 	"github.com/berth-io/berth/internal/ecsmodel"
 )
 
-// reportQueue carries state changes from task goroutines to a Reporter.
+// reportQueue carries state changes from task goroutines to the control
+// plane: in batches over the agent channel when its server takes them
+// (useChannel), else one at a time through a Reporter (the ECS API).
 // Enqueuing never blocks. Reports of one task are sent in order, one at a
-// time; reports of different tasks go out concurrently on a few workers. A
-// failed send is retried with backoff until it succeeds, is rejected for
-// good (ErrReportRejected) or the queue stops. Reports that wait are
+// time; reports of different tasks go out together in a batch, or
+// concurrently on a few workers. A failed send is retried with backoff
+// until it succeeds, is rejected for good (ErrReportRejected, or a client
+// error in a batch's results) or the queue stops. Reports that wait are
 // coalesced: container changes fold into a later task change of the same
 // task, and a task change replaces a waiting one with the same status.
 type reportQueue struct {
@@ -23,11 +26,13 @@ type reportQueue struct {
 	log     *slog.Logger
 	retry   agentrpc.Backoff // template; each send copies it
 	timeout time.Duration    // per attempt
+	linger  time.Duration    // wait before taking a batch; see batchLinger
 
-	mu     sync.Mutex
-	tasks  map[string]*taskReports
-	ready  []string // tasks with reports and no send in flight, oldest first
-	signal chan struct{}
+	mu      sync.Mutex
+	channel stateChannel // set once the agent channel is up; see useChannel
+	tasks   map[string]*taskReports
+	ready   []string // tasks with reports and no send in flight, oldest first
+	signal  chan struct{}
 }
 
 // taskReports are the waiting reports of one task; items[0] is being sent
@@ -50,6 +55,7 @@ func newReportQueue(rep Reporter, log *slog.Logger) *reportQueue {
 		log:     log,
 		retry:   agentrpc.Backoff{Base: 250 * time.Millisecond, Max: 30 * time.Second},
 		timeout: 30 * time.Second,
+		linger:  batchLinger,
 		tasks:   make(map[string]*taskReports),
 		signal:  make(chan struct{}, 1),
 	}
@@ -189,51 +195,92 @@ func containerChangeOf(r *ecsmodel.SubmitContainerStateChangeRequest) ecsmodel.C
 	}
 }
 
-// work sends reports until ctx is done.
+// work sends reports until ctx is done: batches over the agent channel
+// while it can carry them, else one report at a time through the Reporter.
 func (q *reportQueue) work(ctx context.Context) {
+	backoff := q.retry
 	for {
-		arn, r, ok := q.take(ctx)
+		batch, ch, ok := q.take(ctx)
 		if !ok {
 			return
 		}
-		q.send(ctx, r)
-		q.finish(arn)
+		if ch == nil {
+			q.send(ctx, batch[0].report)
+			q.finish(batch[0].arn, true)
+			continue
+		}
+		switch q.sendBatch(ctx, ch, batch) {
+		case batchSent:
+			backoff.Reset()
+		case batchRetry:
+			if !backoff.Sleep(ctx) {
+				return
+			}
+		}
 	}
 }
 
-// take waits for a task with a report to send and marks it busy.
-func (q *reportQueue) take(ctx context.Context) (string, pendingReport, bool) {
+// queued is a report taken from the queue, with its task.
+type queued struct {
+	arn    string
+	report pendingReport
+}
+
+// take waits for tasks with a report to send and marks them busy: up to
+// maxReportBatch of them (their oldest reports) with the channel to send
+// them over, or one when the channel cannot carry reports now.
+func (q *reportQueue) take(ctx context.Context) ([]queued, stateChannel, bool) {
 	for {
 		q.mu.Lock()
 		if len(q.ready) > 0 {
-			arn := q.ready[0]
-			q.ready = q.ready[1:]
-			tr := q.tasks[arn]
-			tr.listed, tr.busy = false, true
-			r := tr.items[0]
+			q.mu.Unlock()
+			ch := q.usableChannel()
+			n := 1
+			if ch != nil {
+				n = maxReportBatch
+				if !sleepCtx(ctx, q.linger) {
+					return nil, nil, false
+				}
+			}
+			q.mu.Lock()
+			k := min(n, len(q.ready))
+			out := make([]queued, k)
+			for i, arn := range q.ready[:k] {
+				tr := q.tasks[arn]
+				tr.listed, tr.busy = false, true
+				out[i] = queued{arn: arn, report: tr.items[0]}
+			}
+			clear(q.ready[:k])
+			q.ready = q.ready[k:]
 			more := len(q.ready) > 0
 			q.mu.Unlock()
 			if more {
 				q.poke()
 			}
-			return arn, r, true
+			if k == 0 {
+				continue // another worker took them meanwhile
+			}
+			return out, ch, true
 		}
 		q.mu.Unlock()
 		select {
 		case <-q.signal:
 		case <-ctx.Done():
-			return "", pendingReport{}, false
+			return nil, nil, false
 		}
 	}
 }
 
-// finish drops the sent head of a task's reports.
-func (q *reportQueue) finish(arn string) {
+// finish ends the send of a task's oldest report: done drops it, else it
+// waits to be sent again.
+func (q *reportQueue) finish(arn string, done bool) {
 	q.mu.Lock()
 	tr := q.tasks[arn]
 	tr.busy = false
-	clear(tr.items[:1])
-	tr.items = tr.items[1:]
+	if done {
+		clear(tr.items[:1])
+		tr.items = tr.items[1:]
+	}
 	if len(tr.items) == 0 {
 		delete(q.tasks, arn)
 	} else {
@@ -244,7 +291,7 @@ func (q *reportQueue) finish(arn string) {
 	q.poke()
 }
 
-// send delivers one report, retrying with backoff.
+// send delivers one report through the Reporter, retrying with backoff.
 func (q *reportQueue) send(ctx context.Context, r pendingReport) {
 	backoff := q.retry
 	for {

@@ -24,17 +24,23 @@ const (
 // taking the single next step from the known status toward the desired one
 // (pull → create → start → RUNNING, or straight to stopping once the task
 // should stop), then waits for a container exit or a new desired status.
-// Other goroutines only post a newer payload (update) and read nothing else.
+// Other goroutines only post a newer payload (update) or a container's
+// exit, and read nothing else.
+//
+// A runner with nothing to do (running, or waiting for a dependency)
+// parks: its goroutine returns, and the next event starts a new one that
+// goes on where it left off. A node running thousands of tasks thus keeps
+// no goroutine per task.
 type taskRunner struct {
 	e   *Engine
 	arn string
-	log *slog.Logger
 
 	// mailbox, guarded by mu
 	mu         sync.Mutex
 	payload    agentrpc.TaskPayload // newest version applied
 	stepCancel context.CancelFunc   // interrupts a pull when the task should stop
 	wake       chan struct{}        // capacity 1
+	parked     bool                 // no goroutine runs the task; see park
 
 	// Owned by the run goroutine.
 	def           agentrpc.TaskPayload // the version the task was started from
@@ -72,7 +78,6 @@ func newTaskRunner(e *Engine, p agentrpc.TaskPayload) *taskRunner {
 	r := &taskRunner{
 		e:       e,
 		arn:     p.Arn,
-		log:     e.log.With("task", p.Arn),
 		payload: p,
 		wake:    make(chan struct{}, 1),
 		def:     p,
@@ -89,8 +94,20 @@ func newTaskRunner(e *Engine, p agentrpc.TaskPayload) *taskRunner {
 	return r
 }
 
+// log logs msg with the task's ARN when the engine's logger takes level;
+// a disabled level costs no formatting.
+func (r *taskRunner) log(level slog.Level, msg string, args ...any) {
+	ctx := context.Background()
+	if !r.e.log.Enabled(ctx, level) {
+		return
+	}
+	r.e.log.Log(ctx, level, msg, append([]any{"task", r.arn}, args...)...)
+}
+
 // update posts a newer version of the task; older or equal versions are
-// ignored, and a task that should stop is not asked to run again.
+// ignored, and a task that should stop is not asked to run again. The
+// caller resumes the runner afterwards, without holding the engine's
+// lock.
 func (r *taskRunner) update(p agentrpc.TaskPayload) {
 	r.mu.Lock()
 	if p.Version <= r.payload.Version {
@@ -110,6 +127,33 @@ func (r *taskRunner) update(p agentrpc.TaskPayload) {
 	select {
 	case r.wake <- struct{}{}:
 	default:
+	}
+}
+
+// park ends the runner's goroutine when no event waits (wake or exits):
+// it reports true, and the goroutine must return. An event posted after
+// the check finds the runner parked and resumes it.
+func (r *taskRunner) park() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.wake) > 0 || len(r.exits) > 0 {
+		return false
+	}
+	r.parked = true
+	return true
+}
+
+// resume starts a goroutine for a parked runner; events call it after
+// posting themselves.
+func (r *taskRunner) resume() {
+	r.mu.Lock()
+	parked := r.parked
+	r.parked = false
+	r.mu.Unlock()
+	if parked && !r.e.restart(r) {
+		r.mu.Lock()
+		r.parked = true // the engine is shutting down
+		r.mu.Unlock()
 	}
 }
 
@@ -141,18 +185,24 @@ func (r *taskRunner) stepContext(ctx context.Context) (context.Context, context.
 	}
 }
 
-// run drives the task until it has stopped and been reported, or until ctx
-// ends (the agent is shutting down; the containers stay as they are and a
-// restarted agent adopts them).
+// run drives the task until it has stopped and been reported, until it
+// parks, or until ctx ends (the agent is shutting down; the containers stay
+// as they are and a restarted agent adopts them).
 func (r *taskRunner) run(ctx context.Context, found []runtime.Found) {
-	defer r.e.runnerDone(r)
 	if len(found) > 0 {
 		r.adopt(ctx, found)
 	}
+	r.loop(ctx)
+}
+
+// loop takes steps until the task has stopped, the runner parks or ctx
+// ends.
+func (r *taskRunner) loop(ctx context.Context) {
 	for ctx.Err() == nil {
 		r.drainExits()
 		if r.known == statusStopped {
 			r.e.scheduleCleanup(r.arn, r.containerIDs())
+			r.e.runnerDone(r)
 			return
 		}
 		if r.shouldStop() {
@@ -166,12 +216,21 @@ func (r *taskRunner) run(ctx context.Context, found []runtime.Found) {
 			r.create(ctx)
 		case statusCreated:
 			if !r.startReady(ctx) {
+				if r.park() {
+					r.e.runnerParked()
+					return
+				}
 				r.waitEvent(ctx)
 			}
 		case statusRunning:
+			if r.park() {
+				r.e.runnerParked()
+				return
+			}
 			r.waitEvent(ctx)
 		}
 	}
+	r.e.runnerDone(r)
 }
 
 // waitEvent blocks until a container exits, the payload changes or ctx
@@ -197,13 +256,20 @@ func (r *taskRunner) drainExits() {
 	}
 }
 
-// watch starts the goroutine that waits for container i to exit.
+// watch arranges for container i's exit to be posted to the runner:
+// through the runtime's callback when it has one, else from a goroutine
+// blocked in Wait.
 func (r *taskRunner) watch(ctx context.Context, i int) {
 	id := r.containers[i].id
-	go func() {
-		res, err := r.e.rt.Wait(ctx, id)
+	post := func(res runtime.ExitResult, err error) {
 		r.exits <- containerExit{index: i, result: res, err: err}
-	}()
+		r.resume()
+	}
+	if n, ok := r.e.rt.(runtime.ExitNotifier); ok {
+		n.NotifyExit(id, post)
+		return
+	}
+	go func() { post(r.e.rt.Wait(ctx, id)) }()
 }
 
 // handleExit records that a container has exited. An essential container
@@ -224,7 +290,7 @@ func (r *taskRunner) handleExit(ex containerExit) {
 		c.reason = truncate(res.Reason, maxReasonLen)
 	}
 	c.known = statusStopped
-	r.log.Info("container exited", "container", c.def.Name, "exitCode", logExitCode(c), "essential", c.essential)
+	r.log(slog.LevelInfo, "container exited", "container", c.def.Name, "exitCode", logExitCode(c), "essential", c.essential)
 	switch {
 	case c.essential:
 		if r.stopCode == "" && !r.desiredStopped() {
@@ -242,7 +308,7 @@ func (r *taskRunner) fail(kind runtime.ErrorName, err error) {
 	if runtime.NameOf(err) == "" {
 		reason = string(kind) + ": " + reason
 	}
-	r.log.Warn("task failed to start", "reason", reason)
+	r.log(slog.LevelWarn, "task failed to start", "reason", reason)
 	if r.stopCode == "" {
 		r.stopCode, r.stopReason = ecs.StopCodeTaskFailedToStart, truncate(reason, maxReasonLen)
 	}

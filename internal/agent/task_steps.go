@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -95,7 +96,7 @@ func (r *taskRunner) startReady(ctx context.Context) bool {
 		}
 	}
 	r.known = statusRunning
-	r.log.Info("task running")
+	r.log(slog.LevelInfo, "task running")
 	r.e.reports.task(r.runningReport())
 	return true
 }
@@ -175,7 +176,7 @@ func (r *taskRunner) stop(ctx context.Context) {
 	for i, c := range r.containers {
 		switch {
 		case c.known == statusRunning && failed[i] != nil:
-			r.log.Warn("stop container", "container", c.def.Name, "err", failed[i])
+			r.log(slog.LevelWarn, "stop container", "container", c.def.Name, "err", failed[i])
 			c.known, c.reason = statusStopped, truncate(failed[i].Error(), maxReasonLen)
 		case c.known == statusRunning:
 			r.awaitExit(ctx, i)
@@ -188,7 +189,7 @@ func (r *taskRunner) stop(ctx context.Context) {
 	}
 	r.stoppedAt = time.Now()
 	r.known = statusStopped
-	r.log.Info("task stopped", "stopCode", r.stopCode, "reason", r.stopReason)
+	r.log(slog.LevelInfo, "task stopped", "stopCode", r.stopCode, "reason", r.stopReason)
 	r.e.reports.task(r.stoppedReport())
 }
 
@@ -227,7 +228,7 @@ func (r *taskRunner) adopt(ctx context.Context, found []runtime.Found) {
 	}
 	for _, id := range extra {
 		if err := r.e.rt.Remove(ctx, id); err != nil {
-			r.log.Warn("remove duplicate container", "id", id, "err", err)
+			r.log(slog.LevelWarn, "remove duplicate container", "id", id, "err", err)
 		}
 	}
 	allThere, allStarted := true, true
@@ -251,7 +252,7 @@ func (r *taskRunner) adopt(ctx context.Context, found []runtime.Found) {
 			r.exits <- containerExit{index: i, result: st.Exit, err: err}
 		}
 	}
-	r.log.Info("adopted containers", "found", len(best), "of", len(r.containers))
+	r.log(slog.LevelInfo, "adopted containers", "found", len(best), "of", len(r.containers))
 	switch {
 	case allStarted:
 		r.known = statusRunning

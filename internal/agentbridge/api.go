@@ -31,14 +31,40 @@ func (a *API) DiscoverPollEndpoint(ctx context.Context, _ *ecsmodel.DiscoverPoll
 
 // SubmitTaskStateChange records a task's state as its agent reports it.
 func (a *API) SubmitTaskStateChange(ctx context.Context, in *ecsmodel.SubmitTaskStateChangeRequest) (*ecsmodel.SubmitTaskStateChangeResponse, error) {
+	ch, err := taskStateChange(in)
+	if err != nil {
+		return nil, err
+	}
+	ch.Cluster = clusterOrDefault(in.Cluster)
+	if _, err := a.svc.ApplyTaskStateChange(ctx, ch); err != nil {
+		return nil, err
+	}
+	return &ecsmodel.SubmitTaskStateChangeResponse{Acknowledgment: "true"}, nil
+}
+
+// SubmitContainerStateChange records one container's state.
+func (a *API) SubmitContainerStateChange(ctx context.Context, in *ecsmodel.SubmitContainerStateChangeRequest) (*ecsmodel.SubmitContainerStateChangeResponse, error) {
+	ch, err := containerStateChange(in)
+	if err != nil {
+		return nil, err
+	}
+	ch.Cluster = clusterOrDefault(in.Cluster)
+	if _, err := a.svc.ApplyTaskStateChange(ctx, ch); err != nil {
+		return nil, err
+	}
+	return &ecsmodel.SubmitContainerStateChangeResponse{Acknowledgment: "true"}, nil
+}
+
+// taskStateChange is the control plane's form of a task's report, without
+// the cluster.
+func taskStateChange(in *ecsmodel.SubmitTaskStateChangeRequest) (control.TaskStateChange, error) {
 	if in.Task == "" {
-		return nil, ecs.InvalidParameter("task must be specified.")
+		return control.TaskStateChange{}, ecs.InvalidParameter("task must be specified.")
 	}
 	ch := control.TaskStateChange{
-		Cluster: clusterOrDefault(in.Cluster),
-		Task:    in.Task,
-		Status:  in.Status,
-		Reason:  in.Reason,
+		Task:   in.Task,
+		Status: in.Status,
+		Reason: in.Reason,
 	}
 	if !in.PullStartedAt.IsZero() {
 		ch.PullStartedAt = in.PullStartedAt.Time
@@ -55,29 +81,22 @@ func (a *API) SubmitTaskStateChange(ctx context.Context, in *ecsmodel.SubmitTask
 			RuntimeID: c.RuntimeId, ImageDigest: c.ImageDigest, NetworkBindings: c.NetworkBindings,
 		})
 	}
-	if _, err := a.svc.ApplyTaskStateChange(ctx, ch); err != nil {
-		return nil, err
-	}
-	return &ecsmodel.SubmitTaskStateChangeResponse{Acknowledgment: "true"}, nil
+	return ch, nil
 }
 
-// SubmitContainerStateChange records one container's state.
-func (a *API) SubmitContainerStateChange(ctx context.Context, in *ecsmodel.SubmitContainerStateChangeRequest) (*ecsmodel.SubmitContainerStateChangeResponse, error) {
+// containerStateChange is the control plane's form of one container's
+// report, without the cluster.
+func containerStateChange(in *ecsmodel.SubmitContainerStateChangeRequest) (control.TaskStateChange, error) {
 	if in.Task == "" || in.ContainerName == "" {
-		return nil, ecs.InvalidParameter("task and containerName must be specified.")
+		return control.TaskStateChange{}, ecs.InvalidParameter("task and containerName must be specified.")
 	}
-	_, err := a.svc.ApplyTaskStateChange(ctx, control.TaskStateChange{
-		Cluster: clusterOrDefault(in.Cluster),
-		Task:    in.Task,
+	return control.TaskStateChange{
+		Task: in.Task,
 		Containers: []control.ContainerStateChange{{
 			Name: in.ContainerName, Status: in.Status, ExitCode: in.ExitCode, Reason: in.Reason,
 			RuntimeID: in.RuntimeId, NetworkBindings: in.NetworkBindings,
 		}},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &ecsmodel.SubmitContainerStateChangeResponse{Acknowledgment: "true"}, nil
+	}, nil
 }
 
 // SubmitAttachmentStateChanges acknowledges attachment reports; berth's

@@ -21,7 +21,8 @@ type Notifier interface {
 type Bridge struct {
 	svc      *control.Service
 	log      *slog.Logger
-	taskDefs sync.Map // task definition ARN -> *ecsmodel.TaskDefinition
+	taskDefs sync.Map // task definition ARN -> *agentDefinition
+	appliers *workers // apply the changes of different tasks at once
 
 	mu       sync.Mutex
 	notifier Notifier
@@ -38,7 +39,8 @@ func New(svc *control.Service, logger *slog.Logger) *Bridge {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Bridge{svc: svc, log: logger, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	return &Bridge{svc: svc, log: logger, wake: make(chan struct{}, 1), done: make(chan struct{}),
+		appliers: &workers{n: maxParallelTasks}}
 }
 
 // Start subscribes to the control plane's task changes and delivers them
@@ -54,12 +56,14 @@ func (b *Bridge) Start(n Notifier) {
 }
 
 // Close stops delivering; queued changes are dropped (agents get a full
-// snapshot when they reconnect).
+// snapshot when they reconnect). The goroutines that apply agents' state
+// changes end too; changes that still come are applied one at a time.
 func (b *Bridge) Close() {
 	if b.stop != nil {
 		b.stop()
 		<-b.done
 	}
+	b.appliers.stop()
 }
 
 // enqueue is the observer: it never blocks the committing goroutine.
@@ -111,17 +115,19 @@ func (b *Bridge) deliver(ctx context.Context) {
 	}
 }
 
-// taskDefinition returns a task definition by ARN, cached.
-func (b *Bridge) taskDefinition(ctx context.Context, arn string) (*ecsmodel.TaskDefinition, error) {
-	if td, ok := b.taskDefs.Load(arn); ok {
-		return td.(*ecsmodel.TaskDefinition), nil
+// taskDefinition returns what payloads need of a task definition, by ARN,
+// cached.
+func (b *Bridge) taskDefinition(ctx context.Context, arn string) (*agentDefinition, error) {
+	if def, ok := b.taskDefs.Load(arn); ok {
+		return def.(*agentDefinition), nil
 	}
 	out, err := b.svc.DescribeTaskDefinition(ctx, &ecsmodel.DescribeTaskDefinitionRequest{TaskDefinition: arn})
 	if err != nil {
 		return nil, err
 	}
-	b.taskDefs.Store(arn, out.TaskDefinition)
-	return out.TaskDefinition, nil
+	def := newAgentDefinition(out.TaskDefinition)
+	b.taskDefs.Store(arn, def)
+	return def, nil
 }
 
 // AgentConnected records the agent's connection state.

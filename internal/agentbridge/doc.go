@@ -1,6 +1,7 @@
 // Package agentbridge joins the control plane to its agents. It is the
 // control plane's side of the agent channel (agentrpc.ControlPlane: who is
-// connected, which tasks an instance must run) and of the agent-facing ECS
+// connected, which tasks an instance must run; agentrpc.StateReceiver: the
+// agents' state changes) and of the agent-facing ECS
 // operations (DiscoverPollEndpoint, SubmitTaskStateChange,
 // SubmitContainerStateChange, SubmitAttachmentStateChanges), and it turns
 // every committed launch or stop into a payload for the instance's agent.
@@ -8,7 +9,14 @@
 // The flow of one task:
 //
 //	RunTask commit ──ObserveTasks──▶ Bridge queue ──▶ Hub.Notify ──▶ agent
+//	agent ──StateChangeRequest──▶ Bridge.ApplyStateChanges ──▶ control.ApplyTaskStateChange
 //	agent ──SubmitTaskStateChange──▶ API.SubmitTaskStateChange ──▶ control.ApplyTaskStateChange
+//
+// Agents that find the channel takes them (agentrpc.FeatureStateChanges)
+// report over it, several tasks per message; the ECS operations remain
+// for the others and for agents whose channel is down. The changes of
+// different tasks in one message are applied at once on a fixed set of
+// goroutines, so that the store commits them together.
 //
 // Observers must not block the goroutine that committed, so changes are
 // queued and turned into payloads (which needs the task definition, cached

@@ -11,8 +11,15 @@ import (
 // payload builds what the agent needs to run (or stop) one task: the
 // definition's containers with their ARNs and the host ports placement
 // chose, the overrides, and the desired status at the task's version.
+//
+// The payload shares memory with what it is built from: the containers'
+// definitions with the cached task definition, the overrides with the
+// committed task record. Neither ever changes (revisions are immutable,
+// and the control plane hands observers committed records it no longer
+// writes), which Hub.Notify relies on: it encodes a payload when it first
+// sends it, not when it is queued.
 func (b *Bridge) payload(ctx context.Context, c control.TaskChange) (agentrpc.TaskPayload, error) {
-	td, err := b.taskDefinition(ctx, c.Task.TaskDefinitionArn)
+	def, err := b.taskDefinition(ctx, c.Task.TaskDefinitionArn)
 	if err != nil {
 		return agentrpc.TaskPayload{}, err
 	}
@@ -26,23 +33,30 @@ func (b *Bridge) payload(ctx context.Context, c control.TaskChange) (agentrpc.Ta
 		Revision:          c.Revision,
 		Cpu:               t.Cpu,
 		Memory:            t.Memory,
-		NetworkMode:       string(td.NetworkMode),
-		Overrides:         t.Overrides,
+		NetworkMode:       def.networkMode,
+		Overrides:         agentOverrides(t.Overrides),
 		StartedBy:         t.StartedBy,
 		Group:             t.Group,
 	}
-	arns := make(map[string]string, len(t.Containers))
-	for _, ct := range t.Containers {
-		arns[ct.Name] = ct.ContainerArn
-	}
-	for _, def := range td.ContainerDefinitions {
+	p.Containers = make([]agentrpc.ContainerPayload, 0, len(def.containers))
+	for _, cd := range def.containers {
 		p.Containers = append(p.Containers, agentrpc.ContainerPayload{
-			ContainerDefinition: def,
-			ContainerArn:        arns[def.Name],
-			NetworkBindings:     bindings(def.Name, c.HostPorts),
+			ContainerDefinition: cd,
+			ContainerArn:        containerArn(t.Containers, cd.Name),
+			NetworkBindings:     bindings(cd.Name, c.HostPorts),
 		})
 	}
 	return p, nil
+}
+
+// containerArn returns the ARN of the named container (a task has few).
+func containerArn(cs []ecsmodel.Container, name string) string {
+	for i := range cs {
+		if cs[i].Name == name {
+			return cs[i].ContainerArn
+		}
+	}
+	return ""
 }
 
 // bindings lists the host ports placement reserved for one container.

@@ -64,6 +64,12 @@ type ClientConfig struct {
 	StableAfter time.Duration
 	// DedupeTTL is how long a stopped task's version is remembered (1 h).
 	DedupeTTL time.Duration
+	// AckDelay is how long the ack of an accepted payload may wait to go
+	// with the next StateChangeRequest before it is sent on its own
+	// (500 ms), when the server takes state changes; the task engine
+	// usually reports a change of the payload's tasks within it. Acks
+	// that wait that long go together in one message.
+	AckDelay time.Duration
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger
 	// Now is the signing clock; nil means time.Now.
@@ -97,6 +103,9 @@ func (c *ClientConfig) setDefaults() {
 	if c.DedupeTTL <= 0 {
 		c.DedupeTTL = time.Hour
 	}
+	if c.AckDelay <= 0 {
+		c.AckDelay = 500 * time.Millisecond
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -121,10 +130,15 @@ type Session struct {
 	// goroutine and the log streams' goroutines all write to it.
 	wmu sync.Mutex
 
-	mu        sync.Mutex
-	seq       int64 // highest SeqNum received
-	connected bool
-	connects  int
+	mu           sync.Mutex
+	seq          int64 // highest SeqNum received
+	connected    bool
+	connects     int
+	ws           *websocket.Conn            // the current connection, or nil
+	stateChanges bool                       // its server takes StateChangeRequest
+	waiting      map[string]chan stateReply // SubmitStateChanges calls by MessageID
+	acks         []string                   // accepted payloads not yet acked; see deferAck
+	ackTimer     *time.Timer                // sends the acks on their own after AckDelay
 }
 
 // Dial connects to the Hub once and, when that succeeds, returns a Session
@@ -136,7 +150,8 @@ func Dial(ctx context.Context, cfg ClientConfig) (*Session, error) {
 		return nil, err
 	}
 	cfg.setDefaults()
-	s := &Session{cfg: cfg, done: make(chan struct{}), dedupe: newDedupe(cfg.DedupeTTL)}
+	s := &Session{cfg: cfg, done: make(chan struct{}), dedupe: newDedupe(cfg.DedupeTTL),
+		waiting: make(map[string]chan stateReply)}
 	ws, err := s.connect(ctx)
 	if err != nil {
 		return nil, err

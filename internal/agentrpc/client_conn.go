@@ -2,7 +2,6 @@ package agentrpc
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/berth-io/berth/internal/ecs"
 	"github.com/berth-io/berth/internal/sigv4"
 )
 
@@ -75,10 +75,7 @@ func (s *Session) connect(ctx context.Context) (*websocket.Conn, error) {
 		return nil, fmt.Errorf("agentrpc: dial %s: %w", u.Host, err)
 	}
 	ws.SetReadLimit(64 << 20)
-	s.mu.Lock()
-	s.connected = true
-	s.connects++
-	s.mu.Unlock()
+	s.attachConn(ws, hasFeature(resp.Header, FeatureStateChanges))
 	return ws, nil
 }
 
@@ -91,11 +88,7 @@ func (s *Session) serve(ctx context.Context, ws *websocket.Conn) error {
 	// waits on a write.
 	s.streams = s.newAgentStreams(ctx, ws)
 	defer s.streams.closeAll()
-	defer func() {
-		s.mu.Lock()
-		s.connected = false
-		s.mu.Unlock()
-	}()
+	defer s.detachConn()
 	defer ws.Close()
 	stop := context.AfterFunc(ctx, func() {
 		_ = ws.WriteControl(websocket.CloseMessage,
@@ -115,8 +108,8 @@ func (s *Session) serve(ctx context.Context, ws *websocket.Conn) error {
 		if kind != websocket.TextMessage {
 			continue
 		}
-		var env Envelope
-		if err := json.Unmarshal(data, &env); err != nil {
+		env, err := decodeEnvelope(data)
+		if err != nil {
 			s.cfg.Logger.Warn("server sent a malformed message", "err", err)
 			continue
 		}
@@ -132,24 +125,33 @@ func (s *Session) dispatch(ctx context.Context, ws *websocket.Conn, env Envelope
 	switch env.Type {
 	case TypePayload:
 		var msg PayloadMessage
-		if err := json.Unmarshal(env.Message, &msg); err != nil {
+		if err := decodeMessage(env, &msg); err != nil {
 			log.Warn("server sent a malformed payload", "err", err)
 			return nil
 		}
 		return s.handlePayload(ctx, ws, msg)
 	case TypeHeartbeat:
 		var hb HeartbeatMessage
-		if err := json.Unmarshal(env.Message, &hb); err != nil {
+		if err := decodeMessage(env, &hb); err != nil {
 			return nil
 		}
 		return s.writeJSON(ws, TypeHeartbeatAck, HeartbeatAckRequest{MessageID: hb.MessageID})
 	case TypeClose:
 		var cm CloseMessage
-		_ = json.Unmarshal(env.Message, &cm)
+		_ = decodeMessage(env, &cm)
 		return fmt.Errorf("%w: %s", errServerClosed, cm.Message)
+	case TypeStateChangeAck:
+		s.handleStateAck(env)
 	case TypeError:
 		var em ErrorMessage
-		_ = json.Unmarshal(env.Message, &em)
+		_ = decodeMessage(env, &em)
+		if em.MessageID != "" && em.Code == ecs.CodeUnsupportedFeature &&
+			s.answer(em.MessageID, stateReply{err: ErrStateChangesUnsupported}) {
+			s.mu.Lock()
+			s.stateChanges = false // not on this connection after all
+			s.mu.Unlock()
+			return nil
+		}
 		log.Warn("server reported an error", "code", em.Code, "message", em.Message, "messageId", em.MessageID)
 	case TypeLogsRequest, TypeLogsCredit, TypeLogsCancel:
 		s.streams.handle(env)
@@ -176,6 +178,9 @@ func (s *Session) handlePayload(ctx context.Context, ws *websocket.Conn, msg Pay
 			return nil
 		}
 		s.dedupe.record(fresh, time.Now())
+	}
+	if s.deferAck(ws, msg.MessageID) {
+		return nil
 	}
 	return s.writeJSON(ws, TypeAck, AckRequest{
 		MessageID:            msg.MessageID,

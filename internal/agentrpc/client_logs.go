@@ -2,7 +2,6 @@ package agentrpc
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"sync"
@@ -57,14 +56,14 @@ func (a *agentStreams) handle(env Envelope) {
 	switch env.Type {
 	case TypeLogsRequest:
 		var req LogsRequest
-		if err := json.Unmarshal(env.Message, &req); err != nil || req.RequestID == "" {
+		if err := decodeMessage(env, &req); err != nil || req.RequestID == "" {
 			log.Warn("server sent a malformed logs request", "err", err)
 			return
 		}
 		a.open(req)
 	case TypeLogsCredit:
 		var c LogsCredit
-		if err := json.Unmarshal(env.Message, &c); err != nil {
+		if err := decodeMessage(env, &c); err != nil {
 			return
 		}
 		if st := a.get(c.RequestID); st != nil {
@@ -72,7 +71,7 @@ func (a *agentStreams) handle(env Envelope) {
 		}
 	case TypeLogsCancel:
 		var c LogsCancel
-		if err := json.Unmarshal(env.Message, &c); err != nil {
+		if err := decodeMessage(env, &c); err != nil {
 			return
 		}
 		if st := a.get(c.RequestID); st != nil {

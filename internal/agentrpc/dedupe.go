@@ -27,9 +27,16 @@ func newDedupe(ttl time.Duration) *dedupe {
 // order of first appearance is kept.
 func (d *dedupe) fresh(tasks []TaskPayload) []TaskPayload {
 	var out []TaskPayload
-	index := make(map[string]int, len(tasks))
+	var index map[string]int // only a payload of several tasks can repeat one
+	if len(tasks) > 1 {
+		index = make(map[string]int, len(tasks))
+	}
 	for _, t := range tasks {
 		if s, ok := d.seen[t.Arn]; ok && t.Version <= s.version {
+			continue
+		}
+		if index == nil {
+			out = append(out, t)
 			continue
 		}
 		if i, ok := index[t.Arn]; ok {

@@ -16,18 +16,21 @@
 // # Messages
 //
 // Every frame is a JSON Envelope {"type": "...", "message": {...}}; the
-// message types and their contracts are in messages.go and, for logs,
-// messages_logs.go. The server sends PayloadMessage (tasks to run or stop),
-// HeartbeatMessage, CloseMessage, ErrorMessage, LogsRequest, LogsCredit and
-// LogsCancel; the agent sends AckRequest, HeartbeatAckRequest and
+// message types and their contracts are in messages.go and, for logs and
+// state changes, messages_logs.go and messages_state.go. The server sends
+// PayloadMessage (tasks to run or stop), HeartbeatMessage, CloseMessage,
+// ErrorMessage, StateChangeAck, LogsRequest, LogsCredit and LogsCancel;
+// the agent sends AckRequest, HeartbeatAckRequest, StateChangeRequest and
 // LogsChunk.
 //
 // # Delivery
 //
 // Payloads are delivered at least once and applied at most once:
 //
-//   - The Hub queues each payload per instance with a rising SeqNum and
-//     keeps it until the agent acks it. It resends unacked payloads on every
+//   - The Hub queues each payload per instance and keeps it until the
+//     agent acks it. A payload gets its MessageID and a rising SeqNum when
+//     it is first sent; payloads that wait to be sent together are merged
+//     into one, and a payload is encoded once, when first sent. It resends unacked payloads on every
 //     new connection and, on a live one, when the ack is AckTimeout late.
 //   - Every connection starts with a snapshot payload of all the instance's
 //     tasks that have not stopped (ControlPlane.PendingTasks), so an agent
@@ -35,6 +38,23 @@
 //     wanted.
 //   - The Session hands only task versions newer than those it has applied
 //     to its Handler, and acks a payload only after the Handler accepted it.
+//
+// # State changes
+//
+// An agent reports its tasks' state changes through the ECS API
+// (SubmitTaskStateChange, SubmitContainerStateChange), or, when the Hub's
+// upgrade response lists FeatureStateChanges in FeatureHeader (its
+// ControlPlane is a StateReceiver), over the channel: one
+// StateChangeRequest carries the changes of several tasks, and the acks
+// of the payloads the agent accepted since its last one; the Hub answers
+// with a StateChangeAck of one result per change (messages_state.go).
+// Session.SubmitStateChanges sends one and waits for its results. The
+// Hub applies requests on a fixed set of goroutines (HubConfig.
+// ApplyWorkers), at most a few per connection at once, and never in its
+// read loop. A Session whose server takes state changes defers the ack
+// of a payload by up to ClientConfig.AckDelay, to send it with the next
+// request, or else with the other acks that waited, in a request
+// without changes, which the Hub does not answer.
 //
 // # Liveness
 //

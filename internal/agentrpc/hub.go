@@ -80,6 +80,9 @@ type HubConfig struct {
 	// logs request (15 s); an agent that does not know LogsRequest never
 	// answers.
 	LogsOpenTimeout time.Duration
+	// ApplyWorkers is how many StateChangeRequests are applied at once,
+	// over all connections, when Control is a StateReceiver (64).
+	ApplyWorkers int
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -106,6 +109,9 @@ func (c *HubConfig) setDefaults() {
 	if c.LogsOpenTimeout <= 0 {
 		c.LogsOpenTimeout = 15 * time.Second
 	}
+	if c.ApplyWorkers <= 0 {
+		c.ApplyWorkers = 64
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -119,6 +125,15 @@ func (c *HubConfig) setDefaults() {
 type Hub struct {
 	cfg      HubConfig
 	upgrader websocket.Upgrader
+	receiver StateReceiver // cfg.Control, when it takes state changes
+	// ctx ends with Close; state changes are applied under it.
+	ctx    context.Context
+	cancel context.CancelFunc
+	// applyJobs feeds the appliers (see startAppliers); nil without a
+	// receiver.
+	applyJobs chan applyJob
+	appliers  sync.WaitGroup
+	closeOnce sync.Once
 
 	mu        sync.Mutex
 	instances map[string]*instanceState // by container instance ARN
@@ -135,8 +150,13 @@ func NewHub(cfg HubConfig) *Hub {
 		panic("agentrpc: NewHub needs an Authenticator and a ControlPlane")
 	}
 	cfg.setDefaults()
-	return &Hub{
-		cfg: cfg,
+	receiver, _ := cfg.Control.(StateReceiver)
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &Hub{
+		cfg:      cfg,
+		receiver: receiver,
+		ctx:      ctx,
+		cancel:   cancel,
 		upgrader: websocket.Upgrader{
 			HandshakeTimeout: cfg.WriteTimeout,
 			// Agents are not browsers; the signature is the authentication.
@@ -144,6 +164,8 @@ func NewHub(cfg HubConfig) *Hub {
 		},
 		instances: make(map[string]*instanceState),
 	}
+	h.startAppliers()
+	return h
 }
 
 // ServeHTTP accepts one agent connection and serves it until it ends.
@@ -234,7 +256,7 @@ func (h *Hub) connect(w http.ResponseWriter, r *http.Request, inst *instanceStat
 		writeError(w, 0, err)
 		return nil
 	}
-	ws, err := h.upgrader.Upgrade(w, r, nil)
+	ws, err := h.upgrader.Upgrade(w, r, h.features())
 	if err != nil {
 		// The upgrader has answered the request. Undo the true unless an
 		// older connection is still serving the instance.
@@ -283,6 +305,13 @@ func (h *Hub) reportDisconnected(ctx context.Context, inst *instanceState) {
 // it has committed a change to those tasks (RunTask, StartTask, StopTask).
 // Each TaskPayload must carry the task's new version. Notify never blocks on
 // the network.
+//
+// Notify takes ownership of tasks: a payload for an instance whose agent
+// is not connected is encoded only when it is first sent (it may never
+// be: a snapshot replaces it), so neither the slice nor anything its
+// payloads point to (containers, overrides) may change afterwards.
+// Payloads queued while earlier ones wait to be sent are merged with them
+// into one PayloadMessage.
 func (h *Hub) Notify(cluster, instanceArn string, tasks ...TaskPayload) {
 	if len(tasks) == 0 {
 		return
@@ -291,7 +320,10 @@ func (h *Hub) Notify(cluster, instanceArn string, tasks ...TaskPayload) {
 	if err != nil {
 		return
 	}
-	if c := inst.enqueue(tasks, h.cfg.MaxUnacked); c != nil {
+	if c, o := inst.enqueue(tasks, h.cfg.MaxUnacked); c != nil {
+		if o != nil {
+			o.encoded(inst.cluster, inst.arn)
+		}
 		c.poke()
 	}
 }
@@ -354,6 +386,8 @@ func (h *Hub) Close() error {
 	for _, c := range conns {
 		c.stop("server shutting down")
 	}
+	h.cancel()
 	h.handlers.Wait()
+	h.closeOnce.Do(h.stopAppliers)
 	return nil
 }

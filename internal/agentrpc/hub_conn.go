@@ -1,7 +1,6 @@
 package agentrpc
 
 import (
-	"encoding/json"
 	"sync"
 	"time"
 
@@ -21,6 +20,9 @@ type hubConn struct {
 	kick chan struct{} // "payloads or control messages are queued", capacity 1
 	done chan struct{} // closed by stop
 
+	applying chan struct{}  // a slot per StateChangeRequest being applied
+	applies  sync.WaitGroup // the goroutines applying them
+
 	streams hubStreams // log streams open on this connection
 
 	ctrlMu sync.Mutex
@@ -32,7 +34,8 @@ type hubConn struct {
 }
 
 func newHubConn(h *Hub, inst *instanceState, ws *websocket.Conn) *hubConn {
-	return &hubConn{hub: h, inst: inst, ws: ws, kick: make(chan struct{}, 1), done: make(chan struct{})}
+	return &hubConn{hub: h, inst: inst, ws: ws, kick: make(chan struct{}, 1), done: make(chan struct{}),
+		applying: make(chan struct{}, maxApplying)}
 }
 
 // poke wakes the writer to send queued payloads.
@@ -61,9 +64,9 @@ func (c *hubConn) reason() string {
 	return c.stopReason
 }
 
-// serve runs the connection until it ends: it reads acks and heartbeat
-// acks here and writes from a second goroutine, and returns once both have
-// finished.
+// serve runs the connection until it ends: it reads acks, heartbeat acks
+// and state changes here and writes from a second goroutine, and returns
+// once both have finished and the state changes read have been applied.
 func (c *hubConn) serve() {
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -73,6 +76,7 @@ func (c *hubConn) serve() {
 	}()
 	c.readLoop()
 	wg.Wait()
+	c.applies.Wait()
 	c.streams.closeAll(ecs.Errorf(CodeTargetNotConnected, "the agent of container instance %s disconnected", c.inst.arn))
 }
 
@@ -95,15 +99,15 @@ func (c *hubConn) readLoop() {
 		if kind != websocket.TextMessage {
 			continue
 		}
-		var env Envelope
-		if err := json.Unmarshal(data, &env); err != nil {
+		env, err := decodeEnvelope(data)
+		if err != nil {
 			log.Warn("agent sent a malformed message", "instance", c.inst.arn, "err", err)
 			continue
 		}
 		switch env.Type {
 		case TypeAck:
 			var ack AckRequest
-			if err := json.Unmarshal(env.Message, &ack); err != nil {
+			if err := decodeMessage(env, &ack); err != nil {
 				log.Warn("agent sent a malformed ack", "instance", c.inst.arn, "err", err)
 				continue
 			}
@@ -113,7 +117,9 @@ func (c *hubConn) readLoop() {
 		case TypeHeartbeatAck:
 			// Receiving it has already moved the read deadline.
 		case TypeLogsChunk:
-			c.deliverChunk(env.Message)
+			c.deliverChunk(env)
+		case TypeStateChange:
+			c.handleStateChanges(env)
 		default:
 			log.Debug("agent sent an unknown message type", "instance", c.inst.arn, "type", env.Type)
 		}
@@ -168,8 +174,8 @@ func (c *hubConn) flush() bool {
 			return false
 		}
 	}
-	for _, data := range c.inst.due(c, time.Now(), c.hub.cfg.AckTimeout) {
-		if !c.write(data) {
+	for _, o := range c.inst.due(c, time.Now(), c.hub.cfg.AckTimeout) {
+		if !c.write(o.encoded(c.inst.cluster, c.inst.arn)) {
 			return false
 		}
 	}

@@ -23,36 +23,83 @@ type instanceState struct {
 	conn  *hubConn
 }
 
-// outbound is a payload waiting for its ack.
+// maxMergedTasks bounds how many tasks queued payloads are merged into
+// when they are first sent.
+const maxMergedTasks = 512
+
+// outbound is a payload waiting for its ack. It is built without a
+// MessageID, SeqNum or encoding; claim gives it the first two when it is
+// first due to be sent, and merges into it the payloads queued after it
+// that have not been claimed either, so that an agent that is slow to
+// read, or not connected, gets one message instead of many. It is encoded
+// once, outside the instance lock, by whichever writer sends it first.
 type outbound struct {
-	id       string
 	snapshot bool
-	data     []byte    // the encoded envelope
-	sentAt   time.Time // zero: not yet sent on the current connection
+	tasks    []TaskPayload // owned by the outbound; never changed once claimed
+
+	// Set by claim, under the instance lock.
+	id  string
+	seq int64
+
+	sentAt time.Time // zero: not yet sent on the current connection
+
+	once sync.Once
+	data []byte // the encoded envelope, set by encoded
 }
 
-// newPayload builds, encodes and returns the next payload; the caller holds
-// mu.
-func (s *instanceState) newPayload(tasks []TaskPayload, snapshot bool) *outbound {
-	s.seq++
+// newPayload builds a payload of tasks, which it takes ownership of.
+func newPayload(tasks []TaskPayload, snapshot bool) *outbound {
 	if tasks == nil {
 		tasks = []TaskPayload{}
 	}
-	msg := PayloadMessage{
-		MessageID:            ecs.NewUUID(),
-		ClusterArn:           s.cluster,
-		ContainerInstanceArn: s.arn,
-		SeqNum:               s.seq,
-		Snapshot:             snapshot,
-		Tasks:                tasks,
+	return &outbound{snapshot: snapshot, tasks: tasks}
+}
+
+// claim gives the unclaimed payload at s.queue[i] its MessageID and
+// SeqNum, after merging into it the unclaimed ordinary payloads that
+// follow it (up to maxMergedTasks tasks); the caller holds mu.
+func (s *instanceState) claim(i int) {
+	o := s.queue[i]
+	if !o.snapshot {
+		j, n := i+1, len(o.tasks)
+		for j < len(s.queue) && s.queue[j].id == "" && !s.queue[j].snapshot && n+len(s.queue[j].tasks) <= maxMergedTasks {
+			n += len(s.queue[j].tasks)
+			j++
+		}
+		if j > i+1 {
+			merged := make([]TaskPayload, 0, n)
+			for _, m := range s.queue[i:j] {
+				merged = append(merged, m.tasks...)
+			}
+			o.tasks = merged
+			s.queue = append(s.queue[:i+1], s.queue[j:]...)
+			clear(s.queue[len(s.queue) : len(s.queue)+j-i-1])
+		}
 	}
-	data, err := encodeEnvelope(TypePayload, msg)
-	if err != nil {
-		// TaskPayload holds only strings, numbers and model structs; a
-		// failure here is a programming error.
-		panic(err)
-	}
-	return &outbound{id: msg.MessageID, snapshot: snapshot, data: data}
+	s.seq++
+	o.id, o.seq = ecs.NewUUID(), s.seq
+}
+
+// encoded returns the envelope of a claimed payload, encoding it on the
+// first call.
+func (o *outbound) encoded(cluster, instanceArn string) []byte {
+	o.once.Do(func() {
+		data, err := encodeEnvelope(TypePayload, PayloadMessage{
+			MessageID:            o.id,
+			ClusterArn:           cluster,
+			ContainerInstanceArn: instanceArn,
+			SeqNum:               o.seq,
+			Snapshot:             o.snapshot,
+			Tasks:                o.tasks,
+		})
+		if err != nil {
+			// TaskPayload holds only strings, numbers and model structs; a
+			// failure here is a programming error.
+			panic(err)
+		}
+		o.data = data
+	})
+	return o.data
 }
 
 // push appends o and drops the oldest payloads beyond limit; the caller holds
@@ -66,12 +113,22 @@ func (s *instanceState) push(o *outbound, limit int) {
 }
 
 // enqueue queues a payload of tasks and returns the connection to poke, if
-// any.
-func (s *instanceState) enqueue(tasks []TaskPayload, limit int) *hubConn {
+// any. When the instance has a connection and no payload before this one
+// waits to be claimed (claimed payloads always precede unclaimed ones), it
+// claims the payload at once and returns it, for the caller to encode
+// before it pokes the connection: the caller's goroutine is a busy one,
+// whose stack is already grown, where the connection's writer would grow
+// its own for the encoding.
+func (s *instanceState) enqueue(tasks []TaskPayload, limit int) (*hubConn, *outbound) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.push(s.newPayload(tasks, false), limit)
-	return s.conn
+	s.push(newPayload(tasks, false), limit)
+	if s.conn == nil || (len(s.queue) > 1 && s.queue[len(s.queue)-2].id == "") {
+		return s.conn, nil
+	}
+	last := len(s.queue) - 1
+	s.claim(last)
+	return s.conn, s.queue[last]
 }
 
 // attach makes c the current connection and returns the one it replaces.
@@ -96,7 +153,7 @@ func (s *instanceState) attach(c *hubConn, floor int64, pending []TaskPayload, h
 	clear(s.queue[len(kept):])
 	s.queue = kept
 	if haveSnapshot {
-		s.push(s.newPayload(pending, true), limit)
+		s.push(newPayload(pending, true), limit)
 	}
 	old := s.conn
 	s.conn = c
@@ -124,19 +181,24 @@ func (s *instanceState) current() *hubConn {
 func (s *instanceState) hasConn() bool { return s.current() != nil }
 
 // due marks the payloads c should send now (never sent on this connection,
-// or sent more than ackTimeout ago) and returns their encodings in sequence
-// order. It returns nothing when c is no longer current.
-func (s *instanceState) due(c *hubConn, now time.Time, ackTimeout time.Duration) [][]byte {
+// or sent more than ackTimeout ago), claiming those never sent at all, and
+// returns them in sequence order; the caller encodes them without the
+// lock. It returns nothing when c is no longer current.
+func (s *instanceState) due(c *hubConn, now time.Time, ackTimeout time.Duration) []*outbound {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.conn != c {
 		return nil
 	}
-	var out [][]byte
-	for _, o := range s.queue {
+	var out []*outbound
+	for i := 0; i < len(s.queue); i++ {
+		o := s.queue[i]
+		if o.id == "" {
+			s.claim(i)
+		}
 		if o.sentAt.IsZero() || now.Sub(o.sentAt) >= ackTimeout {
 			o.sentAt = now
-			out = append(out, o.data)
+			out = append(out, o)
 		}
 	}
 	return out
@@ -144,6 +206,9 @@ func (s *instanceState) due(c *hubConn, now time.Time, ackTimeout time.Duration)
 
 // ack drops the payload with the given id and reports whether it was queued.
 func (s *instanceState) ack(id string) bool {
+	if id == "" {
+		return false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, o := range s.queue {

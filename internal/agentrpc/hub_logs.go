@@ -2,7 +2,6 @@ package agentrpc
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"sync"
 	"time"
@@ -153,9 +152,9 @@ func (c *hubConn) takeControl() [][]byte {
 // deliverChunk hands a LogsChunk from the agent to its stream. A chunk for
 // an unknown or cancelled stream is dropped; an agent that sends beyond
 // the window has its stream failed and cancelled.
-func (c *hubConn) deliverChunk(raw json.RawMessage) {
+func (c *hubConn) deliverChunk(env Envelope) {
 	var ch LogsChunk
-	if err := json.Unmarshal(raw, &ch); err != nil {
+	if err := decodeMessage(env, &ch); err != nil {
 		c.hub.cfg.Logger.Warn("agent sent a malformed log chunk", "instance", c.inst.arn, "err", err)
 		return
 	}

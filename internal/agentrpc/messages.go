@@ -31,6 +31,8 @@ const (
 type Envelope struct {
 	Type    string          `json:"type"`
 	Message json.RawMessage `json:"message"`
+
+	frame []byte // the whole frame, when decodeEnvelope split it
 }
 
 // encodeEnvelope wraps msg in an Envelope of the given type and encodes it.

@@ -57,6 +57,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Bindings", func(t *testing.T) { t.Parallel(); testBindings(t, h) })
 	t.Run("Stop", func(t *testing.T) { t.Parallel(); testStop(t, h) })
 	t.Run("Wait", func(t *testing.T) { t.Parallel(); testWait(t, h) })
+	t.Run("NotifyExit", func(t *testing.T) { t.Parallel(); testNotifyExit(t, h) })
 	t.Run("StartTwice", func(t *testing.T) { t.Parallel(); testStartTwice(t, h) })
 	t.Run("ListAndAdopt", func(t *testing.T) { t.Parallel(); testListAndAdopt(t, h) })
 	t.Run("Remove", func(t *testing.T) { t.Parallel(); testRemove(t, h) })

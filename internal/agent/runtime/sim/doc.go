@@ -39,7 +39,9 @@
 // A container is a small struct in a map; a container that will exit by
 // itself or is being stopped holds one runtime timer (time.AfterFunc); no
 // goroutine runs per container. Wait and Logs block their caller's
-// goroutine on a channel created on first use. BenchmarkMemoryPerContainer
+// goroutine on a channel created on first use; NotifyExit
+// (runtime.ExitNotifier) keeps a callback instead, called on a goroutine
+// of its own when the container exits. BenchmarkMemoryPerContainer
 // measures the heap used per running container.
 //
 // State lives in memory only: a new Runtime knows no containers, so List

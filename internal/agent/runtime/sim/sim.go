@@ -56,9 +56,13 @@ type container struct {
 	timer       *time.Timer   // pending natural end or SIGKILL
 	killAt      time.Time     // when the scheduled SIGKILL fires, if any
 	done        chan struct{} // closed on exit; made on first need
+	onExit      []func(runtime.ExitResult, error)
 }
 
-var _ runtime.Runtime = (*Runtime)(nil)
+var (
+	_ runtime.Runtime      = (*Runtime)(nil)
+	_ runtime.ExitNotifier = (*Runtime)(nil)
+)
 
 // New returns a Runtime with no containers.
 func New(opts Options) *Runtime {
@@ -182,6 +186,11 @@ func (r *Runtime) finish(c *container, code int) {
 	if c.done != nil {
 		close(c.done)
 	}
+	res := c.result()
+	for _, fn := range c.onExit {
+		go fn(res, nil)
+	}
+	c.onExit = nil
 }
 
 // doneChan returns the channel closed when running c exits. Called with
@@ -220,6 +229,24 @@ func (r *Runtime) Wait(ctx context.Context, id string) (runtime.ExitResult, erro
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return c.result(), nil
+}
+
+// NotifyExit calls fn on a goroutine of its own when the container exits
+// (see runtime.ExitNotifier); no goroutine waits meanwhile.
+func (r *Runtime) NotifyExit(id string, fn func(runtime.ExitResult, error)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, err := r.lookup(id)
+	switch {
+	case err != nil:
+		go fn(runtime.ExitResult{}, runtime.NewError(runtime.CannotWaitContainerError, err))
+	case c.status == runtime.StatusCreated:
+		go fn(runtime.ExitResult{}, runtime.Errorf(runtime.CannotWaitContainerError, "container %q: %w", id, runtime.ErrNotStarted))
+	case c.status == runtime.StatusExited:
+		go fn(c.result(), nil)
+	default:
+		c.onExit = append(c.onExit, fn)
+	}
 }
 
 // result is c's exit; called with r.mu held.
