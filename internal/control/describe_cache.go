@@ -81,7 +81,3 @@ func (c *describeCache) taskTags(kv store.KV) ([]ecsmodel.Tag, error) {
 	c.tags.put(kv.Key, kv.ModRevision, tags, decodedCost(kv))
 	return tags, nil
 }
-
-// describeCache returns s's describe cache (each Service has its own,
-// since two stores can hold the same key at the same revision).
-func (s *Service) describeCache() *describeCache { return s.described }

@@ -54,7 +54,7 @@ func cachedTask(t *testing.T, svc *Service, arn string) *ecsmodel.Task {
 	if err != nil || !ok {
 		t.Fatalf("Get(%s): got %v, %v, want the record", key, ok, err)
 	}
-	task, _ := svc.describeCache().tasks.get(key, kv.ModRevision)
+	task, _ := svc.described.tasks.get(key, kv.ModRevision)
 	return task
 }
 
@@ -76,10 +76,10 @@ func TestDescribeCacheHits(t *testing.T) {
 	if first == nil {
 		t.Fatalf("after DescribeTasks: got no cached Task, want one")
 	}
-	if tasks, _ := svc.describeCache().tasks.stats(); tasks != len(arns) {
+	if tasks, _ := svc.described.tasks.stats(); tasks != len(arns) {
 		t.Errorf("got %d cached tasks, want %d", tasks, len(arns))
 	}
-	if tags, _ := svc.describeCache().tags.stats(); tags != len(arns) {
+	if tags, _ := svc.described.tags.stats(); tags != len(arns) {
 		t.Errorf("got %d cached tag lists, want %d", tags, len(arns))
 	}
 	describe()
@@ -97,7 +97,7 @@ func TestDescribeCacheHits(t *testing.T) {
 	if changed == nil || changed.LastStatus != "RUNNING" || first.LastStatus != "PENDING" {
 		t.Errorf("after a change: got cached %+v (first still %s), want a new RUNNING Task and the first unchanged", changed, first.LastStatus)
 	}
-	if tasks, _ := svc.describeCache().tasks.stats(); tasks != len(arns) {
+	if tasks, _ := svc.described.tasks.stats(); tasks != len(arns) {
 		t.Errorf("after a change: got %d cached tasks, want %d (replaced, not added)", tasks, len(arns))
 	}
 }
@@ -107,10 +107,10 @@ func TestDescribeCacheHits(t *testing.T) {
 func TestDescribeCachePerService(t *testing.T) {
 	a, _ := describeCacheFixture(t, 1)
 	b, _ := describeCacheFixture(t, 1)
-	if a.describeCache() != a.describeCache() {
+	if a.described != a.described {
 		t.Errorf("one Service: got two caches, want one")
 	}
-	if a.describeCache() == b.describeCache() {
+	if a.described == b.described {
 		t.Errorf("two Services: got one cache, want one each")
 	}
 }

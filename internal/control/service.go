@@ -63,7 +63,9 @@ type Service struct {
 	observers observers
 	// families serializes the writers of a family's revision record.
 	families *keyLocks
-	// described caches decoded task and tag records for DescribeTasks.
+	// described caches decoded task and tag records for DescribeTasks;
+	// each Service has its own, since two stores can hold the same key at
+	// the same revision.
 	described *describeCache
 }
 
