@@ -22,7 +22,6 @@ type Bridge struct {
 	svc      *control.Service
 	log      *slog.Logger
 	taskDefs sync.Map // task definition ARN -> *agentDefinition
-	appliers *workers // apply the changes of different tasks at once
 
 	mu       sync.Mutex
 	notifier Notifier
@@ -39,8 +38,7 @@ func New(svc *control.Service, logger *slog.Logger) *Bridge {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Bridge{svc: svc, log: logger, wake: make(chan struct{}, 1), done: make(chan struct{}),
-		appliers: &workers{n: maxParallelTasks}}
+	return &Bridge{svc: svc, log: logger, wake: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // Start subscribes to the control plane's task changes and delivers them
@@ -56,14 +54,12 @@ func (b *Bridge) Start(n Notifier) {
 }
 
 // Close stops delivering; queued changes are dropped (agents get a full
-// snapshot when they reconnect). The goroutines that apply agents' state
-// changes end too; changes that still come are applied one at a time.
+// snapshot when they reconnect).
 func (b *Bridge) Close() {
 	if b.stop != nil {
 		b.stop()
 		<-b.done
 	}
-	b.appliers.stop()
 }
 
 // enqueue is the observer: it never blocks the committing goroutine.

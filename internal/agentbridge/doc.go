@@ -9,14 +9,14 @@
 // The flow of one task:
 //
 //	RunTask commit ──ObserveTasks──▶ Bridge queue ──▶ Hub.Notify ──▶ agent
-//	agent ──StateChangeRequest──▶ Bridge.ApplyStateChanges ──▶ control.ApplyTaskStateChange
+//	agent ──StateChangeRequest──▶ Bridge.ApplyStateChanges ──▶ control.ApplyTaskStateChanges
 //	agent ──SubmitTaskStateChange──▶ API.SubmitTaskStateChange ──▶ control.ApplyTaskStateChange
 //
 // Agents that find the channel takes them (agentrpc.FeatureStateChanges)
 // report over it, several tasks per message; the ECS operations remain
-// for the others and for agents whose channel is down. The changes of
-// different tasks in one message are applied at once on a fixed set of
-// goroutines, so that the store commits them together.
+// for the others and for agents whose channel is down. The changes of one
+// message are applied as one batch: one cluster lookup, and the changes of
+// up to 40 tasks in one commit.
 //
 // Observers must not block the goroutine that committed, so changes are
 // queued and turned into payloads (which needs the task definition, cached

@@ -24,7 +24,7 @@ func (s *Service) readActiveCluster(ctx context.Context, ref string) (string, er
 	if !ok {
 		return "", ecs.ClusterNotFound()
 	}
-	rec, ok, err := get[clusterRecord](ctx, s.store, clusterKey(name))
+	rec, _, ok, err := s.readCluster(ctx, name)
 	if err != nil {
 		return "", err
 	}

@@ -81,12 +81,14 @@ func (s *Service) launch(ctx context.Context, p *launchPlan) (*launched, error) 
 		ids[i] = placed[i].id
 	}
 	var err error
+	recOps := make([]int, 0, len(placed)) // index in b.Ops of each record's put
 	for i := range placed {
 		pt := &placed[i]
 		rec := s.newTaskRecord(p.spec, pt, now)
 		out.recs = append(out.recs, rec)
 		instRevs[pt.pl.InstanceID] = pt.instRev
 		key := taskKey(p.spec.cluster, pt.id)
+		recOps = append(recOps, len(b.Ops))
 		if err = putOp(&b, key, rec); err != nil {
 			break
 		}
@@ -124,6 +126,10 @@ func (s *Service) launch(ctx context.Context, p *launchPlan) (*launched, error) 
 	cs.mu.Unlock()
 	if err != nil {
 		return nil, err
+	}
+	for i, rec := range out.recs {
+		op := b.Ops[recOps[i]]
+		s.cache.remember(op.Key, rev, rec, len(op.Value))
 	}
 	s.notify(CauseLaunched, p.spec.cluster, out.recs)
 	return out, nil

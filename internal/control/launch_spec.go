@@ -111,23 +111,17 @@ func validatePlatformVersion(v string, fargate bool) error {
 }
 
 // resolveCluster reads a cluster record for a launch: it must be ACTIVE.
-// The revision becomes a condition of the launch's commit.
+// The revision becomes a condition of the launch's commit. The cluster is
+// shared (see clusterCache): do not change it.
 func (s *Service) resolveCluster(ctx context.Context, name string) (*ecsmodel.Cluster, int64, error) {
-	kv, ok, err := s.store.Get(ctx, clusterKey(name))
+	rec, rev, ok, err := s.readCluster(ctx, name)
 	if err != nil {
 		return nil, 0, err
 	}
-	if !ok {
+	if !ok || rec.Cluster.Status != clusterActive {
 		return nil, 0, ecs.ClusterNotFound()
 	}
-	rec, err := decode[clusterRecord](kv)
-	if err != nil {
-		return nil, 0, err
-	}
-	if rec.Cluster.Status != clusterActive {
-		return nil, 0, ecs.ClusterNotFound()
-	}
-	return &rec.Cluster, kv.ModRevision, nil
+	return &rec.Cluster, rev, nil
 }
 
 // taskWithTags is a record's task as launches and descriptions return

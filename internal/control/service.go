@@ -63,10 +63,12 @@ type Service struct {
 	observers observers
 	// families serializes the writers of a family's revision record.
 	families *keyLocks
-	// described caches decoded task and tag records for DescribeTasks;
+	// cache holds decoded task and tag records (DescribeTasks, reports);
 	// each Service has its own, since two stores can hold the same key at
 	// the same revision.
-	described *describeCache
+	cache *taskCache
+	// clusters caches decoded cluster records (see clusterCache).
+	clusters clusterCache
 }
 
 // New returns a Service on cfg.Store, creating the default cluster if the
@@ -81,7 +83,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	s := &Service{store: cfg.Store, account: cfg.Account, now: cfg.Now, log: cfg.Logger,
 		retention: cfg.StoppedTaskRetention, tokenTTL: cfg.ClientTokenTTL, families: newKeyLocks(),
-		described: newDescribeCache(defaultDescribeCacheBytes)}
+		cache: newTaskCache(defaultTaskCacheBytes)}
 	if s.retention <= 0 {
 		s.retention = DefaultStoppedTaskRetention
 	}

@@ -2,6 +2,7 @@ package control
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/berth-io/berth/internal/ecs"
@@ -50,33 +51,119 @@ type ContainerStateChange struct {
 // containers STOPPED. The version rises by one when anything changed,
 // observers are told, and the task is returned as stored.
 func (s *Service) ApplyTaskStateChange(ctx context.Context, ch TaskStateChange) (*ecsmodel.Task, error) {
+	var task *ecsmodel.Task
+	errs := s.applyTaskStateChanges(ctx, ch.Cluster, []TaskStateChange{ch}, func(_ int, rec *taskRecord) {
+		t := rec.Task
+		task = &t
+	})
+	if errs[0] != nil {
+		return nil, errs[0]
+	}
+	return task, nil
+}
+
+// ApplyTaskStateChanges records many reports of tasks of one cluster (name
+// or ARN; the changes' Cluster fields are not read), each as
+// ApplyTaskStateChange would, in order, and commits them together
+// (changeChunk tasks per commit): one agent message's worth costs one
+// cluster lookup and one commit instead of one of each per change. errs[i]
+// is the error of changes[i], nil when it was applied.
+func (s *Service) ApplyTaskStateChanges(ctx context.Context, cluster string, changes []TaskStateChange) (errs []error) {
+	return s.applyTaskStateChanges(ctx, cluster, changes, nil)
+}
+
+// applyTaskStateChanges is ApplyTaskStateChanges; found, when not nil, is
+// called with the index of each change whose task exists and the task's
+// record after all the changes (shared: see taskCache).
+func (s *Service) applyTaskStateChanges(ctx context.Context, cluster string, changes []TaskStateChange, found func(int, *taskRecord)) []error {
+	errs := make([]error, len(changes))
+	next := make([]ecs.TaskStatus, len(changes))
+	for i := range changes {
+		next[i], errs[i] = checkStateChange(&changes[i])
+	}
+	name, err := s.readActiveCluster(ctx, cluster)
+	if err != nil {
+		return fillErrors(errs, err)
+	}
+	byTask := map[string][]int{} // task id → indexes of its valid changes, in order
+	var ids []string
+	for i := range changes {
+		if errs[i] != nil {
+			continue
+		}
+		id, ok := s.taskID(name, changes[i].Task)
+		if !ok {
+			errs[i] = errTaskNotFound()
+			continue
+		}
+		if _, seen := byTask[id]; !seen {
+			ids = append(ids, id)
+		}
+		byTask[id] = append(byTask[id], i)
+	}
+	recs, err := s.changeTasks(ctx, name, ids, CauseStateReported, false, func(rec *taskRecord) bool {
+		changed := false
+		for _, i := range byTask[taskIDOf(rec)] {
+			if s.applyChange(rec, &changes[i], next[i]) {
+				changed = true
+			}
+		}
+		return changed
+	})
+	if err != nil {
+		for _, idx := range byTask {
+			for _, i := range idx {
+				errs[i] = err
+			}
+		}
+		return errs
+	}
+	for _, rec := range recs {
+		id := taskIDOf(rec)
+		for _, i := range byTask[id] {
+			if found != nil {
+				found(i, rec)
+			}
+		}
+		delete(byTask, id)
+	}
+	for _, idx := range byTask { // no record
+		for _, i := range idx {
+			errs[i] = errTaskNotFound()
+		}
+	}
+	return errs
+}
+
+// checkStateChange checks the statuses of a reported change and returns
+// the task status it reports (zero when none).
+func checkStateChange(ch *TaskStateChange) (ecs.TaskStatus, error) {
 	next, ok := ecs.ParseTaskStatus(ch.Status)
 	if ch.Status != "" && !ok {
-		return nil, ecs.InvalidParameter("Invalid task status %q.", ch.Status)
+		return 0, ecs.InvalidParameter("Invalid task status %q.", ch.Status)
 	}
 	for _, c := range ch.Containers {
 		if _, ok := ecs.ParseTaskStatus(c.Status); c.Status != "" && !ok {
-			return nil, ecs.InvalidParameter("Invalid status %q for container %s.", c.Status, c.Name)
+			return 0, ecs.InvalidParameter("Invalid status %q for container %s.", c.Status, c.Name)
 		}
 	}
-	cluster, err := s.readActiveCluster(ctx, ch.Cluster)
-	if err != nil {
-		return nil, err
+	return next, nil
+}
+
+// fillErrors sets every nil error of errs to err and returns errs.
+func fillErrors(errs []error, err error) []error {
+	for i := range errs {
+		if errs[i] == nil {
+			errs[i] = err
+		}
 	}
-	id, ok := s.taskID(cluster, ch.Task)
-	if !ok {
-		return nil, errTaskNotFound()
-	}
-	recs, err := s.changeTasks(ctx, cluster, []string{id}, CauseStateReported, false, func(rec *taskRecord) bool {
-		return s.applyChange(rec, &ch, next)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) == 0 {
-		return nil, errTaskNotFound()
-	}
-	return &recs[0].Task, nil
+	return errs
+}
+
+// taskIDOf is the id of a record's task: the last part of its ARN.
+func taskIDOf(rec *taskRecord) string {
+	arn := rec.Task.TaskArn
+	return arn[strings.LastIndexByte(arn, '/')+1:]
 }
 
 // applyChange applies a reported change to a record and reports whether

@@ -132,16 +132,23 @@ func (s *Service) markStopped(rec *taskRecord, code ecsmodel.TaskStopCode, reaso
 // tasks' tags are deleted in the same commit. Changed records are applied
 // to the index and handed to the observers with cause. It returns every
 // record found, changed or not, in the order of ids.
+//
+// change gets a copy of the record it may change as copyForChange allows.
+// The changed records go into the task cache at their new revision, so
+// neither change (after it returns) nor the caller may change them again.
 func (s *Service) changeTasks(ctx context.Context, cluster string, ids []string, cause TaskChangeCause, dropTags bool, change func(*taskRecord) bool) ([]*taskRecord, error) {
 	var all []*taskRecord
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), changeChunk)]
 		ids = ids[len(chunk):]
 		var found, changed []*taskRecord
+		var keys []string // store key of each changed record
+		var sizes []int   // encoded length of each changed record
 		rev, err := store.Update(ctx, s.store, func(tx *store.Tx) error {
-			found, changed = nil, nil
+			found, changed, keys, sizes = nil, nil, nil, nil
 			for _, id := range chunk {
-				rec, ok, err := txGet[taskRecord](tx, taskKey(cluster, id))
+				key := taskKey(cluster, id)
+				rec, ok, err := s.txTaskForChange(tx, key)
 				if err != nil {
 					return err
 				}
@@ -152,10 +159,12 @@ func (s *Service) changeTasks(ctx context.Context, cluster string, ids []string,
 				if !change(rec) {
 					continue
 				}
-				changed = append(changed, rec)
-				if err := txPut(tx, taskKey(cluster, id), rec); err != nil {
+				val, err := encode(key, rec)
+				if err != nil {
 					return err
 				}
+				tx.Put(key, val)
+				changed, keys, sizes = append(changed, rec), append(keys, key), append(sizes, len(val))
 				op := taskSummaryOp(cluster, id, rec)
 				tx.Put(op.Key, op.Value)
 				if dropTags {
@@ -167,9 +176,31 @@ func (s *Service) changeTasks(ctx context.Context, cluster string, ids []string,
 		if err != nil {
 			return nil, err
 		}
+		for i, rec := range changed {
+			s.cache.remember(keys[i], rev, rec, sizes[i])
+		}
 		s.indexTasks(cluster, changed, rev)
 		s.notify(cause, cluster, changed)
 		all = append(all, found...)
 	}
 	return all, nil
+}
+
+// txTaskForChange reads the task record at key inside an Update, as a
+// copy the caller may change (copyForChange): decoded from the cache when
+// it holds the record at the revision read.
+func (s *Service) txTaskForChange(tx *store.Tx, key string) (*taskRecord, bool, error) {
+	kv, ok, err := tx.Get(key)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	if kv.ModRevision == 0 { // written earlier in this transaction
+		rec, err := decode[taskRecord](kv)
+		return rec, err == nil, err
+	}
+	shared, err := s.cache.record(kv)
+	if err != nil {
+		return nil, false, err
+	}
+	return shared.copyForChange(), true, nil
 }

@@ -65,7 +65,7 @@ func (s *Service) DescribeTasks(ctx context.Context, in *ecsmodel.DescribeTasksR
 	if err != nil {
 		return nil, err
 	}
-	cache := s.described
+	cache := s.cache
 	out := &ecsmodel.DescribeTasksResponse{Tasks: make([]ecsmodel.Task, 0, len(in.Tasks)), Failures: []ecsmodel.Failure{}}
 	for i, ref := range in.Tasks {
 		k := at[i]

@@ -11,7 +11,7 @@ import (
 // in the describe cache (hit) and with an empty cache (miss), without the
 // API edge: what the control plane alone spends on the call.
 func BenchmarkDescribeTasks100(b *testing.B) {
-	svc, arns := describeCacheFixture(b, 100)
+	svc, arns := taskCacheFixture(b, 100)
 	ctx := context.Background()
 	in := &ecsmodel.DescribeTasksRequest{Tasks: arns}
 	for _, bc := range []struct {
@@ -22,7 +22,7 @@ func BenchmarkDescribeTasks100(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if bc.fresh {
-					svc.described = newDescribeCache(defaultDescribeCacheBytes)
+					svc.cache = newTaskCache(defaultTaskCacheBytes)
 				}
 				out, err := svc.DescribeTasks(ctx, in)
 				if err != nil || len(out.Tasks) != len(arns) {
