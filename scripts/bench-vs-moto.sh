@@ -5,9 +5,13 @@
 #
 #   scripts/bench-vs-moto.sh [duration] [clients]      (defaults: 30s, 16)
 #
-# berth runs with fsync on (every acknowledged RunTask is durable) and 1,000
-# registered container instances; moto gets 50 (it caps each at 1,247 of
-# the benchmark's tasks, see internal/bench/doc.go).
+# berth runs with fsync on (every acknowledged RunTask is durable) and a
+# `--fleet` of 1,000 simulated instances: live sim agents in the bench
+# process that connect the agent channel and report each task RUNNING, so
+# berth does the whole job of an ECS control plane (and shares the cores
+# with the fleet). moto has no agents: it gets 50 instances registered
+# through the API (it caps each at 1,247 of the benchmark's tasks, see
+# internal/bench/doc.go).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-30s}
@@ -24,7 +28,7 @@ for s in runtask runtask10 starttask describe list mixed; do
   pid=$!
   sleep 2
   "$BERTH" bench --endpoint-url http://127.0.0.1:4510 --scenario "$s" --clients "$CLIENTS" \
-    --duration "$DURATION" --instances 1000 --label berth --quiet --json "$OUT/berth-$s.json" > "$OUT/berth-$s.txt"
+    --duration "$DURATION" --fleet --instances 1000 --label berth --quiet --json "$OUT/berth-$s.json" > "$OUT/berth-$s.txt"
   kill -INT $pid; wait $pid || true
   rm -rf "$data"
   if command -v moto_server >/dev/null; then

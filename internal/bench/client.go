@@ -29,6 +29,9 @@ type clients struct {
 	setup *ecs.Client
 	// ec2 creates EC2 instances for --ec2-instances; nil without it.
 	ec2 *ec2Runner
+	// creds are what both clients sign with; --fleet's agents sign with
+	// the same key pair.
+	creds aws.CredentialsProvider
 }
 
 // newClients builds the clients for opts and fills in opts.region with the
@@ -67,6 +70,7 @@ func newClients(ctx context.Context, opts *options) (clients, error) {
 	cl := clients{
 		measured: ecs.NewFromConfig(cfg, endpoint, func(o *ecs.Options) { o.Retryer = aws.NopRetryer{} }),
 		setup:    ecs.NewFromConfig(cfg, endpoint),
+		creds:    cfg.Credentials,
 	}
 	if opts.ec2Instances {
 		cl.ec2 = &ec2Runner{hc: hc, endpoint: opts.endpoint, region: cfg.Region, creds: cfg.Credentials}

@@ -45,6 +45,7 @@ var compareRows = []compareRow{
 	{name: "scenario", cell: func(r *Result) string { return r.Scenario }},
 	{name: "clients", cell: func(r *Result) string { return fmt.Sprint(r.Clients) }},
 	{name: "run", cell: runLimit},
+	{name: "instances", cell: instancesCell},
 	{name: "calls", cell: func(r *Result) string { return formatInt(r.Calls) }},
 	{name: "ok calls/s", cell: func(r *Result) string { return formatRate(r.OKPerSecond) },
 		ratio: func(r *Result) float64 { return r.OKPerSecond }},
@@ -112,6 +113,22 @@ func runLimit(r *Result) string {
 		return formatInt(r.RequestsLimit) + " requests"
 	}
 	return fmt.Sprintf("%gs", r.DurationLimitSeconds)
+}
+
+// instancesCell says where the run's container instances came from:
+// "1,000 (berth fleet)", "50 registered" or "10 existing" (--no-setup).
+func instancesCell(r *Result) string {
+	n := formatInt(int64(r.Setup.Instances))
+	switch {
+	case r.Setup.Fleet > 0:
+		return formatInt(int64(r.Setup.Fleet)) + " (berth fleet)"
+	case r.Setup.Skipped:
+		return n + " existing"
+	case r.Setup.InstancesRegistered > 0:
+		return formatInt(int64(r.Setup.InstancesRegistered)) + " registered"
+	default:
+		return n
+	}
 }
 
 // countCell is a total followed by its breakdown: "3 (ThrottlingException 3)".

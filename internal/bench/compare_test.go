@@ -22,6 +22,7 @@ func fixtureResult(label string, opts ...resultOption) *Result {
 		Failures:     []Count{},
 		ErrorsByName: []Count{},
 		Host:         HostInfo{OS: "linux", Arch: "amd64", CPUs: 2},
+		Setup:        SetupResult{InstancesRegistered: 10, Instances: 10},
 	}
 	for _, o := range opts {
 		o(r)
@@ -44,6 +45,11 @@ func withErrors(counts ...Count) resultOption {
 	}
 }
 
+// withSetup sets how the result's instances came to be.
+func withSetup(setup SetupResult) resultOption {
+	return func(r *Result) { r.Setup = setup }
+}
+
 func withFailures(counts ...Count) resultOption {
 	return func(r *Result) { r.Failures = counts }
 }
@@ -59,8 +65,8 @@ func TestRenderCompare(t *testing.T) {
 			name:  "a pair gets a ratio column",
 			paths: []string{"berth.json", "moto.json"},
 			results: []*Result{
-				fixtureResult("berth"),
-				fixtureResult("moto", withThroughput(160, 160), withLatency(9000, 15000, 40000, 90000),
+				fixtureResult("berth", withSetup(SetupResult{Fleet: 1000, Instances: 1000})),
+				fixtureResult("moto", withSetup(SetupResult{InstancesRegistered: 50, EC2InstancesCreated: 50, Instances: 50}), withThroughput(160, 160), withLatency(9000, 15000, 40000, 90000),
 					withErrors(Count{Name: "ThrottlingException", Count: 12}, Count{Name: "Timeout", Count: 1}),
 					withFailures(Count{Name: "RESOURCE:MEMORY", Count: 3})),
 			},
@@ -69,6 +75,7 @@ func TestRenderCompare(t *testing.T) {
 | scenario | runtask | runtask |  |
 | clients | 16 | 16 |  |
 | run | 10s | 10s |  |
+| instances | 1,000 (berth fleet) | 50 registered |  |
 | calls | 20,000 | 20,000 |  |
 | ok calls/s | 2,000 | 160 | 0.08× |
 | tasks/s | 2,000 | 160 | 0.08× |
@@ -88,7 +95,7 @@ func TestRenderCompare(t *testing.T) {
 			results: []*Result{
 				fixtureResult("", func(r *Result) { r.RequestsLimit, r.DurationLimitSeconds = 30000, 0 }),
 				fixtureResult("x|y", withThroughput(0, 0), withLatency(0, 0, 0, 0)),
-				fixtureResult("describe", func(r *Result) {
+				fixtureResult("describe", withSetup(SetupResult{Skipped: true, Instances: 3}), func(r *Result) {
 					r.Scenario, r.TasksRequested, r.TasksPlaced, r.TasksPerSecond = "describe", 0, 0, 0
 				}),
 			},
@@ -97,6 +104,7 @@ func TestRenderCompare(t *testing.T) {
 | scenario | runtask | runtask | describe |
 | clients | 16 | 16 | 16 |
 | run | 30,000 requests | 10s | 10s |
+| instances | 10 registered | 10 registered | 3 existing |
 | calls | 20,000 | 20,000 | 20,000 |
 | ok calls/s | 2,000 | 0.0 | 2,000 |
 | tasks/s | 2,000 | 0.0 | 0.0 |

@@ -93,9 +93,35 @@
 //  4. For describe, list and mixed: RunTask count=10 until 100 tasks run;
 //     their ARNs are what DescribeTasks asks for.
 //
+// With --fleet (berth only; it needs --endpoint-url), step 3 instead
+// starts a berth fleet in the tool's own process, as `berth fleet` does
+// (package agent's Fleet): --instances agents over the sim runtime, in
+// --cluster, at --endpoint-url, signing with the tool's own key pair, with
+// availability zones <region>a, b and c in turn and a temporary state
+// directory removed at the end. Each registers the same 1048576 CPU units
+// and 16777216 MiB as above (the agent's fleet default of 4096 units and
+// 16384 MiB holds 2,730 of the tasks, which ten instances fill in seconds
+// at RunTask count=10 rates), opens the agent channel, and moves the tasks
+// placed on it to RUNNING, reporting over the channel in batches. Setup
+// waits, with a status line every 5 s, until every agent has its channel
+// up and ListContainerInstances lists every instance ACTIVE with
+// agentConnected true (it gives up after 1 min + 100 ms per instance);
+// StartTask then uses those instances. The fleet runs through the measured
+// calls; after them the tool waits (at most 2 min) until no task on the
+// fleet's instances is PENDING, from the instances' pendingTasksCount,
+// polled every 100 ms, and only then stops the fleet. The result says so:
+// setup.fleet is the number of instances and "fleet" has the running and
+// pending counts and how long after the last call the wait ended
+// (settle_s); the text report has a line "N simulated instances (berth
+// fleet): ...". The fleet's CPU comes from the same machine as the
+// server's and the clients'. --fleet cannot be combined with --no-setup or
+// --ec2-instances; it is not the default, because the tool cannot know
+// the endpoint is berth before it calls it.
+//
 // With --no-setup, steps 1 and 3 are skipped: the cluster and its
-// instances must exist (for berth, `berth fleet`), and StartTask uses the
-// cluster's ACTIVE instances from ListContainerInstances.
+// instances must exist (for berth, a `berth fleet` started beforehand),
+// and StartTask uses the cluster's ACTIVE instances from
+// ListContainerInstances.
 //
 // Tasks accumulate: each run leaves its tasks in the cluster. Start each
 // scenario on a fresh server (or at least a fresh --cluster) so that no
@@ -164,9 +190,9 @@
 //
 // The --instances differ only because moto caps each instance at 1247 tasks
 // (see above); berth's registered instances never fill. To measure berth with
-// real agents instead of registered ones, start `berth fleet --cluster
-// berth-bench --instances 10 --cpu 1048576 --memory 16777216` against a
-// cluster created beforehand and pass --cluster berth-bench --no-setup. The
-// result files record the tool version, the host's OS, architecture and
+// live agents instead of registered instances, add --fleet to the berth run
+// (scripts/bench-vs-moto.sh does, with --instances 1000): every task is then
+// also delivered to an agent, run and reported RUNNING, as with real ECS.
+// The result files record the tool version, the host's OS, architecture and
 // CPU count, and the setup, so a table can be traced to how it was made.
 package bench

@@ -48,12 +48,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		fmt.Fprintf(stderr, "berth bench: %v\n", err)
 		return exitFailed
 	}
+	var fleet *fleetRunner
+	if opts.fleet {
+		if fleet, err = newFleet(ctx, opts, cl.creds, stderr); err != nil {
+			fmt.Fprintf(stderr, "berth bench: %v\n", err)
+			return exitFailed
+		}
+		defer fleet.stop()
+	}
 	sc := scenarios[opts.scenario]
 	if !opts.quiet {
 		fmt.Fprintf(stderr, "berth bench: setting up cluster %s\n", opts.cluster)
 	}
 	setupStart := time.Now()
-	fx, rep, err := prepare(ctx, cl.setup, cl.ec2, opts, sc)
+	fx, rep, err := prepare(ctx, cl.setup, cl.ec2, fleet, opts, sc)
 	if err != nil {
 		fmt.Fprintf(stderr, "berth bench: %v\n", err)
 		return exitFailed
@@ -62,6 +70,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		Skipped:             opts.noSetup,
 		TaskDefinition:      fx.taskDef,
 		InstancesRegistered: rep.registered,
+		Fleet:               rep.fleet,
 		EC2InstancesCreated: rep.ec2Created,
 		Instances:           rep.instances,
 		TasksStarted:        rep.tasks,
@@ -84,7 +93,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	started := time.Now()
 	col, elapsed := l.run(ctx)
 	restoreGC()
+	fleetResult := fleet.finish(ctx, cl.setup, fx, time.Now())
 	r := buildResult(opts, sc, setup, started, col, elapsed, ctx.Err() != nil)
+	r.Fleet = fleetResult
 	writeReport(stdout, r)
 	if opts.jsonPath != "" {
 		if err := writeResult(opts.jsonPath, r); err != nil {

@@ -31,8 +31,11 @@ type options struct {
 	duration  time.Duration // 0 when the run is bounded by requests
 	requests  int64         // 0 when the run is bounded by duration
 	cluster   string
-	instances int // container instances setup registers; 0 with --no-setup
+	instances int // container instances setup registers (or runs, with --fleet); 0 with --no-setup
 	noSetup   bool
+	// fleet: run --instances simulated instances in this process (an
+	// agent.Fleet against --endpoint-url) instead of registering them.
+	fleet bool
 	// ec2Instances: create the EC2 instances the container instances
 	// claim to be, for emulators that check (moto).
 	ec2Instances bool
@@ -74,7 +77,8 @@ func newRunFlags(o *options, out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&o.duration, "duration", 0, "how long to send calls (default 10s unless --requests is given)")
 	fs.Int64Var(&o.requests, "requests", 0, "total calls to make across all clients (instead of --duration)")
 	fs.StringVar(&o.cluster, "cluster", defaultCluster, "cluster to create (or use, with --no-setup)")
-	fs.IntVar(&o.instances, "instances", defaultInstances, "container instances setup registers with RegisterContainerInstance")
+	fs.IntVar(&o.instances, "instances", defaultInstances, "container instances setup registers with RegisterContainerInstance (with --fleet: simulated instances it runs)")
+	fs.BoolVar(&o.fleet, "fleet", false, "run the instances as a berth fleet of simulated agents in this process, which connect the agent channel and run the tasks placed on them (berth only)")
 	fs.BoolVar(&o.noSetup, "no-setup", false, "use the cluster and the instances already there (e.g. from berth fleet)")
 	fs.BoolVar(&o.ec2Instances, "ec2-instances", false, "create the instances' EC2 instances first with EC2 RunInstances at --endpoint-url (moto needs this)")
 	fs.BoolVar(&o.lenientJSON, "lenient-json", false, "accept container cpu/memory sent as numbers instead of strings (moto needs this); the rewrite time is not counted")
@@ -149,6 +153,15 @@ func (o *options) check(set map[string]bool) error {
 	}
 	if o.ec2Instances && o.noSetup {
 		return usagef("--ec2-instances creates instances during setup and cannot be used with --no-setup")
+	}
+	if o.fleet && o.noSetup {
+		return usagef("--fleet starts its instances during setup and cannot be used with --no-setup")
+	}
+	if o.fleet && o.ec2Instances {
+		return usagef("--fleet and --ec2-instances cannot be used together: the fleet's agents register their own instances")
+	}
+	if o.fleet && o.endpoint == "" {
+		return usagef("--fleet needs --endpoint-url: its agents connect to a berth server")
 	}
 	if o.ec2Instances && o.endpoint == "" {
 		return usagef("--ec2-instances needs --endpoint-url: it is meant for emulators, not for AWS")

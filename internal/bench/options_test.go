@@ -50,6 +50,12 @@ func TestParseOptions(t *testing.T) {
 			}
 			return ""
 		}},
+		{name: "fleet", args: []string{"--fleet", "--endpoint-url", "http://127.0.0.1:4510", "--instances", "3"}, want: func(o options) string {
+			if !o.fleet || o.instances != 3 || o.noSetup || o.ec2Instances {
+				return "fleet of 3 instances expected"
+			}
+			return ""
+		}},
 		{name: "credentials from the environment", args: nil, env: berthCreds, want: func(o options) string {
 			if o.accessKeyID != "AKID" || o.secretAccessKey != "secret" {
 				return "BERTH_ credentials not read"
@@ -96,6 +102,10 @@ func TestParseOptionsErrors(t *testing.T) {
 		{name: "instances with no setup", args: []string{"--no-setup", "--instances", "3"}, want: "cannot be used with --no-setup"},
 		{name: "no instances", args: []string{"--instances", "0"}, want: "--instances must be at least 1 (or use --no-setup), got 0"},
 		{name: "ec2 with no setup", args: []string{"--no-setup", "--ec2-instances", "--endpoint-url", "http://h"}, want: "--ec2-instances creates instances during setup"},
+		{name: "fleet with no setup", args: []string{"--fleet", "--no-setup", "--endpoint-url", "http://h"}, want: "--fleet starts its instances during setup and cannot be used with --no-setup"},
+		{name: "fleet with ec2 instances", args: []string{"--fleet", "--ec2-instances", "--endpoint-url", "http://h"}, want: "--fleet and --ec2-instances cannot be used together"},
+		{name: "fleet against AWS", args: []string{"--fleet"}, want: "--fleet needs --endpoint-url"},
+		{name: "fleet of no instances", args: []string{"--fleet", "--endpoint-url", "http://h", "--instances", "0"}, want: "--instances must be at least 1"},
 		{name: "ec2 against AWS", args: []string{"--ec2-instances"}, want: "--ec2-instances needs --endpoint-url"},
 		{name: "endpoint without scheme", args: []string{"--endpoint-url", "localhost:8080"}, want: `--endpoint-url "localhost:8080" is not an http:// or https:// URL`},
 		{name: "endpoint of another scheme", args: []string{"--endpoint-url", "ftp://h"}, want: "is not an http:// or https:// URL"},
@@ -131,6 +141,7 @@ func TestUsageExitCodes(t *testing.T) {
 		stderr string
 	}{
 		{name: "bad flag", args: []string{"--clients", "0"}, code: exitUsage, stderr: "berth bench: --clients must be at least 1"},
+		{name: "fleet with no setup", args: []string{"--fleet", "--no-setup", "--endpoint-url", "http://127.0.0.1:1"}, code: exitUsage, stderr: "berth bench: --fleet starts its instances during setup"},
 		{name: "help", args: []string{"-h"}, code: exitOK, stderr: "usage: berth bench [flags]"},
 		{name: "compare with one file", args: []string{"compare", "a.json"}, code: exitUsage, stderr: "needs two or more result files"},
 		{name: "compare help", args: []string{"compare", "-h"}, code: exitOK, stderr: "usage: berth bench compare"},

@@ -29,6 +29,9 @@ func writeReport(w io.Writer, r *Result) {
 	if r.Interrupted {
 		fmt.Fprintln(w, "  interrupted: the figures cover the calls made before the interruption")
 	}
+	if r.Setup.Fleet > 0 {
+		fmt.Fprintf(w, "  instances %s simulated instances (berth fleet)%s\n", formatInt(int64(r.Setup.Fleet)), fleetOutcome(r.Fleet))
+	}
 	fmt.Fprintf(w, "  calls     %s in %.2fs: %s calls/s, %s ok/s\n",
 		formatInt(r.Calls), r.ElapsedSeconds, formatRate(r.CallsPerSecond), formatRate(r.OKPerSecond))
 	if r.TasksRequested > 0 {
@@ -47,6 +50,19 @@ func writeReport(w io.Writer, r *Result) {
 				op.Name, formatInt(op.Calls), formatRate(op.CallsPerSecond), formatInt(op.Errors),
 				formatLatency(op.Latency.P50), formatLatency(op.Latency.P99))
 		}
+	}
+}
+
+// fleetOutcome tells how the fleet caught up with the run, for the
+// instances line: "" when unknown.
+func fleetOutcome(f *FleetResult) string {
+	switch {
+	case f == nil:
+		return ""
+	case f.Settled:
+		return fmt.Sprintf(": %s tasks RUNNING, none PENDING %.2fs after the last call", formatInt(f.Running), f.SettleSeconds)
+	default:
+		return fmt.Sprintf(": %s tasks RUNNING, %s still PENDING %.2fs after the last call", formatInt(f.Running), formatInt(f.Pending), f.SettleSeconds)
 	}
 }
 

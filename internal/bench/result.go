@@ -42,6 +42,9 @@ type Result struct {
 	ElapsedSeconds float64   `json:"elapsed_s"`
 	// Interrupted is true when the run was cut short (Ctrl-C).
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Fleet is how --fleet's instances caught up with the tasks the run
+	// placed; nil without --fleet.
+	Fleet *FleetResult `json:"fleet,omitempty"`
 
 	Calls          int64   `json:"calls"`
 	OK             int64   `json:"ok"`
@@ -74,6 +77,10 @@ type SetupResult struct {
 	Instances           int     `json:"instances"`                       // used by StartTask
 	TasksStarted        int     `json:"tasks_started"`
 	Seconds             float64 `json:"seconds"`
+	// Fleet counts the simulated instances --fleet ran in the tool's own
+	// process (agents with their agent channel up) instead of registering
+	// instances; 0 without --fleet.
+	Fleet int `json:"fleet,omitempty"`
 }
 
 // OperationResult is the tally of one ECS operation in a run.

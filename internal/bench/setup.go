@@ -22,9 +22,10 @@ const (
 	taskMemoryMiB = 6
 )
 
-// What setup registers each container instance with: 1024 vCPUs and
-// 16 TiB, far more than any run places (servers that honour totalResources
-// fit a million of the tasks above on each instance).
+// What setup registers each container instance with, and what each of
+// --fleet's agents registers: 1024 vCPUs and 16 TiB, far more than any run
+// places (servers that honour totalResources fit a million of the tasks
+// above on each instance).
 const (
 	instanceCPU       = 1 << 20
 	instanceMemoryMiB = 16 << 20
@@ -37,6 +38,7 @@ const describeBatch = 100
 // setupReport is what setup did, for the result.
 type setupReport struct {
 	registered int // container instances registered
+	fleet      int // simulated instances started (--fleet)
 	ec2Created int // EC2 instances created for them (--ec2-instances)
 	instances  int // container instances the run uses
 	tasks      int // tasks started for DescribeTasks and ListTasks
@@ -46,8 +48,10 @@ type setupReport struct {
 // the container instances (unless opts.noSetup), the instance list for
 // StartTask and the tasks DescribeTasks reads. api should retry throttled
 // calls: none of this is measured. ec2, when not nil, creates the EC2
-// instances the container instances claim to be.
-func prepare(ctx context.Context, api ecsAPI, ec2 *ec2Runner, opts options, sc scenario) (*fixture, setupReport, error) {
+// instances the container instances claim to be. fleet, when not nil,
+// brings the container instances up instead of registering them; it runs
+// until the caller stops it.
+func prepare(ctx context.Context, api ecsAPI, ec2 *ec2Runner, fleet *fleetRunner, opts options, sc scenario) (*fixture, setupReport, error) {
 	fx := &fixture{cluster: opts.cluster, taskDef: opts.taskDef}
 	var rep setupReport
 	if !opts.noSetup {
@@ -63,11 +67,15 @@ func prepare(ctx context.Context, api ecsAPI, ec2 *ec2Runner, opts options, sc s
 		fx.taskDef = arn
 	}
 	var err error
-	if opts.noSetup {
+	switch {
+	case opts.noSetup:
 		if sc.needsInstances {
-			fx.instances, err = listInstances(ctx, api, opts.cluster)
+			fx.instances, err = listInstances(ctx, api, opts.cluster, "")
 		}
-	} else {
+	case fleet != nil:
+		fx.instances, err = fleet.start(ctx, api, opts.cluster)
+		rep.fleet = len(fx.instances)
+	default:
 		fx.instances, err = registerInstances(ctx, api, ec2, opts)
 		rep.registered = len(fx.instances)
 		if ec2 != nil {
@@ -178,16 +186,21 @@ func instanceResources() []ecstypes.Resource {
 	}
 }
 
-// listInstances returns the ACTIVE container instances of cluster.
-func listInstances(ctx context.Context, api ecsAPI, cluster string) ([]string, error) {
+// listInstances returns the ACTIVE container instances of cluster that
+// match filter (a cluster query; "" for all).
+func listInstances(ctx context.Context, api ecsAPI, cluster, filter string) ([]string, error) {
 	var arns []string
 	var token *string
 	for {
-		out, err := api.ListContainerInstances(ctx, &ecs.ListContainerInstancesInput{
+		in := &ecs.ListContainerInstancesInput{
 			Cluster:   aws.String(cluster),
 			Status:    ecstypes.ContainerInstanceStatusActive,
 			NextToken: token,
-		})
+		}
+		if filter != "" {
+			in.Filter = aws.String(filter)
+		}
+		out, err := api.ListContainerInstances(ctx, in)
 		if err != nil {
 			return nil, fmt.Errorf("setup: ListContainerInstances: %w", err)
 		}
