@@ -108,8 +108,8 @@ func (a *Agent) Connected() bool {
 // ActiveTasks returns how many tasks the agent is managing.
 func (a *Agent) ActiveTasks() int { return a.engine.ActiveTasks() }
 
-// Run registers the instance, adopts the containers a previous run left,
-// connects the agent channel and runs tasks until ctx ends. Every step is
+// Run registers the instance, adopts the containers a previous run of the
+// same container instance left (Engine.Adopt), connects the agent channel and runs tasks until ctx ends. Every step is
 // retried with backoff while the control plane is unreachable. When ctx
 // ends the tasks keep running in the runtime; a restarted agent adopts
 // them. Run returns nil after a clean shutdown.
@@ -128,7 +128,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	a.mu.Lock()
 	a.instanceArn = arn
 	a.mu.Unlock()
-	if _, ok := retry(ctx, a.log, "list runtime containers", func() (struct{}, error) { return struct{}{}, a.engine.Adopt(ctx) }); !ok {
+	if _, ok := retry(ctx, a.log, "list runtime containers", func() (struct{}, error) { return struct{}{}, a.engine.Adopt(ctx, arn) }); !ok {
 		a.leaveGate()
 		return nil
 	}

@@ -39,6 +39,9 @@ func BenchmarkTaskLifecycle(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	e.Start(ctx)
+	if err := e.Adopt(ctx, testInstance); err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {

@@ -10,13 +10,15 @@ import (
 )
 
 // containerSpec builds what the runtime needs to create container c of task
-// t: the definition with the task's container override applied (command,
-// environment, cpu and memory), the host ports placement chose, and the stop
-// timeout (the definition's, else the task's, else defaultStop).
-func containerSpec(t *agentrpc.TaskPayload, c *agentrpc.ContainerPayload, defaultStop time.Duration) runtime.ContainerSpec {
+// t for the agent of container instance owner: the definition with the
+// task's container override applied (command, environment, cpu and
+// memory), the host ports placement chose, and the stop timeout (the
+// definition's, else the task's, else defaultStop).
+func containerSpec(t *agentrpc.TaskPayload, c *agentrpc.ContainerPayload, owner string, defaultStop time.Duration) runtime.ContainerSpec {
 	spec := runtime.ContainerSpec{
 		TaskARN:       t.Arn,
 		ContainerName: c.Name,
+		Owner:         owner,
 		Image:         c.Image,
 		EntryPoint:    c.EntryPoint,
 		Command:       c.Command,

@@ -21,7 +21,7 @@ func TestContainerSpec(t *testing.T) {
 		c.Cpu = 256
 		c.Memory = i32(512)
 		c.PortMappings = []ecsmodel.PortMapping{{ContainerPort: i32(80)}, {ContainerPort: i32(53), HostPort: i32(5353), Protocol: "udp"}}
-		c.DockerLabels = map[string]string{"team": "x", "com.berth.task-arn": "forged"}
+		c.DockerLabels = map[string]string{"team": "x", "com.berth.task-arn": "forged", "com.berth.container-instance": "forged"}
 		return c
 	}
 	tests := []struct {
@@ -93,9 +93,10 @@ func TestContainerSpec(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			task := agentrpc.TaskPayload{Arn: taskArn("t1"), Overrides: tc.overrides, StopTimeout: tc.taskStop}
-			s := containerSpec(&task, &tc.container, 30*time.Second)
-			if s.TaskARN != task.Arn || s.ContainerName != "web" || s.Image != "busybox:latest" {
-				t.Fatalf("identity: got %s/%s/%s, want %s/web/busybox:latest", s.TaskARN, s.ContainerName, s.Image, task.Arn)
+			s := containerSpec(&task, &tc.container, testInstance, 30*time.Second)
+			if s.TaskARN != task.Arn || s.ContainerName != "web" || s.Image != "busybox:latest" || s.Owner != testInstance {
+				t.Fatalf("identity: got %s/%s/%s owned by %q, want %s/web/busybox:latest owned by %q",
+					s.TaskARN, s.ContainerName, s.Image, s.Owner, task.Arn, testInstance)
 			}
 			tc.check(t, s)
 		})

@@ -33,8 +33,10 @@ type EngineConfig struct {
 
 // Engine is the agent's task engine: it keeps one taskRunner per task it
 // has been given (with a goroutine while the runner has work), adopts the
-// containers a previous agent process left behind, and sends the runners'
-// state changes through a report queue.
+// containers a previous agent process of the same container instance left
+// behind, and sends the runners' state changes through a report queue. It
+// only ever touches containers labelled with its own container instance
+// (see Adopt).
 type Engine struct {
 	cfg     EngineConfig
 	rt      runtime.Runtime
@@ -43,8 +45,9 @@ type Engine struct {
 
 	mu        sync.Mutex
 	ctx       context.Context
-	closing   bool // Wait was called: no runner goroutine may start
-	parked    int  // runners without a goroutine
+	owner     string // the container instance ARN given to Adopt
+	closing   bool   // Wait was called: no runner goroutine may start
+	parked    int    // runners without a goroutine
 	tasks     map[string]*taskRunner
 	finished  map[string]time.Time       // stopped task ARN → when it stopped
 	adoptable map[string][]runtime.Found // by task ARN; nil once the first snapshot is in
@@ -110,24 +113,56 @@ func (e *Engine) Wait() {
 	e.wg.Wait()
 }
 
-// Adopt lists the runtime's containers so that tasks the control plane
-// still wants take them over instead of starting new ones. Call it before
-// the first Apply. Containers of tasks that the first snapshot does not
-// list are stopped and removed.
-func (e *Engine) Adopt(ctx context.Context) error {
+// Adopt makes instanceARN, the container instance the agent registered
+// as, the owner of the engine: every container the engine creates carries
+// it (runtime.ContainerSpec.Owner), and the engine only ever adopts, stops
+// or removes containers that carry it. Adopt then lists the runtime's
+// containers owned by instanceARN so that tasks the control plane still
+// wants take them over instead of starting new ones; those of tasks that
+// the first snapshot does not list are retired (see retireOrphans).
+//
+// Containers of other owners are left alone: another agent's on the same
+// runtime (two agents on one Docker daemon), and those without an owner.
+// So are this node's own containers from before a change of its instance
+// ARN (the agent lost its state directory, or its instance was
+// deregistered, and it registered anew): they carry the old ARN, so the
+// new instance neither adopts, stops, removes nor serves the logs of them,
+// and they stay until an operator removes them (with docker, by the label
+// runtime.LabelOwner).
+//
+// Call Adopt once, after Start and before the first Apply; Apply refuses
+// deliveries until it has succeeded.
+func (e *Engine) Adopt(ctx context.Context, instanceARN string) error {
+	if instanceARN == "" {
+		return errors.New("agent: Adopt needs the container instance ARN")
+	}
 	found, err := e.rt.List(ctx, "")
 	if err != nil {
 		return err
 	}
 	byTask := make(map[string][]runtime.Found)
+	own := 0
 	for _, f := range found {
+		if f.Owner != instanceARN {
+			continue
+		}
 		byTask[f.TaskARN] = append(byTask[f.TaskARN], f)
+		own++
 	}
 	e.mu.Lock()
+	e.owner = instanceARN
 	e.adoptable = byTask
 	e.mu.Unlock()
-	e.log.Info("containers found for adoption", "containers", len(found), "tasks", len(byTask))
+	e.log.Info("containers found for adoption", "containers", own, "tasks", len(byTask),
+		"left to other owners", len(found)-own)
 	return nil
+}
+
+// owns reports whether f is one of the engine's containers.
+func (e *Engine) owns(f runtime.Found) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.owner != "" && f.Owner == e.owner
 }
 
 // Apply hands a delivery from the control plane to the task runners: a
@@ -154,6 +189,9 @@ func (e *Engine) apply(d agentrpc.Delivery) ([]*taskRunner, error) {
 	}
 	if e.closing {
 		return nil, errors.New("agent: engine stopped")
+	}
+	if e.owner == "" {
+		return nil, errors.New("agent: engine has no owner yet (Adopt first)")
 	}
 	var updated []*taskRunner
 	for _, p := range d.Tasks {
@@ -251,12 +289,13 @@ func (e *Engine) removeAt(arn string, ids []string, at time.Time) {
 	})
 }
 
-// retireOrphans handles the containers, found at start-up, of a task that
-// the first snapshot does not list. When none of them runs, the task
-// stopped before the restart: like those of a task that stops while the
-// agent runs, its containers (and their logs) are kept until CleanupWait
-// after it stopped, which is when its last container exited as the
-// runtime recorded it (or now, when the runtime knows no exit time).
+// retireOrphans handles the engine's own containers (Adopt keeps to
+// them), found at start-up, of a task that the first snapshot does not
+// list. When none of them runs, the task stopped before the restart: like
+// those of a task that stops while the agent runs, its containers (and
+// their logs) are kept until CleanupWait after it stopped, which is when
+// its last container exited as the runtime recorded it (or now, when the
+// runtime knows no exit time).
 // Containers of a task that still runs although the control plane has
 // forgotten it are stopped and removed at once.
 func (e *Engine) retireOrphans(ctx context.Context, arn string, found []runtime.Found) {

@@ -232,9 +232,6 @@ func TestEngineAdoptsContainersAfterRestart(t *testing.T) {
 	first.shutdown() // the agent exits; the containers keep running
 
 	second := newEngineFixture(t, rt, nil)
-	if err := second.engine.Adopt(t.Context()); err != nil {
-		t.Fatalf("Adopt: %v", err)
-	}
 	// The control plane still wants "keep" (same version) but no longer
 	// has "orphan".
 	second.apply(t, true, keep)
@@ -277,9 +274,6 @@ func TestEngineAdoptsExitedEssentialContainer(t *testing.T) {
 	})
 
 	second := newEngineFixture(t, rt, nil)
-	if err := second.engine.Adopt(t.Context()); err != nil {
-		t.Fatal(err)
-	}
 	second.apply(t, true, p)
 	stopped := second.rep.taskReport(t, p.Arn, "STOPPED")
 	if stopped.StopCode != ecs.StopCodeEssentialContainerExited || exitCodes(stopped)["app"] != 7 {

@@ -16,6 +16,10 @@ import (
 
 const testCluster = "arn:aws:ecs:us-east-1:000000000000:cluster/default"
 
+// testInstance is the container instance the engine fixtures own their
+// containers as.
+const testInstance = "arn:aws:ecs:us-east-1:000000000000:container-instance/default/0123456789abcdef0123456789abcdef"
+
 // report is one call the recording reporter received.
 type report struct {
 	task      *TaskChange
@@ -120,8 +124,17 @@ type engineFixture struct {
 	cancel context.CancelFunc
 }
 
-// newEngineFixture starts an engine over rt (a fresh sim runtime when nil).
+// newEngineFixture starts an engine over rt (a fresh sim runtime when nil)
+// owned by testInstance.
 func newEngineFixture(t *testing.T, rt runtime.Runtime, edit func(*EngineConfig)) *engineFixture {
+	t.Helper()
+	return newOwnedEngineFixture(t, rt, testInstance, edit)
+}
+
+// newOwnedEngineFixture starts an engine over rt (a fresh sim runtime when
+// nil) and adopts the containers rt has for owner, as an agent registered
+// as container instance owner does before it takes tasks.
+func newOwnedEngineFixture(t *testing.T, rt runtime.Runtime, owner string, edit func(*EngineConfig)) *engineFixture {
 	t.Helper()
 	if rt == nil {
 		rt = sim.New(sim.Options{})
@@ -140,6 +153,9 @@ func newEngineFixture(t *testing.T, rt runtime.Runtime, edit func(*EngineConfig)
 	e.Start(ctx)
 	f := &engineFixture{engine: e, rt: rt, rep: rep, cancel: cancel}
 	t.Cleanup(f.shutdown)
+	if err := e.Adopt(ctx, owner); err != nil {
+		t.Fatalf("Adopt: %v", err)
+	}
 	return f
 }
 

@@ -14,10 +14,11 @@ import (
 // Logs opens the output of a container of one of the engine's tasks, for
 // the control plane's log requests; it is an agentrpc.LogSource.
 //
-// The container is found in the runtime by its labels (List), so the logs
-// of a stopped task stay readable until its containers are removed
-// (Config.CleanupWait). An empty req.ContainerName picks the task's only
-// container. A task or container the runtime does not have is a
+// The container is found in the runtime by its labels (List), among the
+// engine's own containers (Adopt), so the logs of a stopped task stay
+// readable until its containers are removed (Config.CleanupWait). An empty
+// req.ContainerName picks the task's only container. A task or container
+// the runtime does not have for this container instance is a
 // ResourceNotFoundException, an ambiguous request an
 // InvalidParameterException; runtime failures keep the runtime's error
 // (CannotGetContainerLogsError, CannotListContainersError).
@@ -29,6 +30,7 @@ func (e *Engine) Logs(ctx context.Context, req agentrpc.LogsRequest) (io.ReadClo
 	if err != nil {
 		return nil, err
 	}
+	found = slices.DeleteFunc(found, func(f runtime.Found) bool { return !e.owns(f) })
 	if len(found) == 0 {
 		if e.knows(req.TaskArn) {
 			return nil, ecs.Errorf(ecs.CodeResourceNotFound, "task %s has no containers on this container instance yet", req.TaskArn)

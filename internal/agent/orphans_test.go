@@ -58,9 +58,6 @@ func TestEngineKeepsStoppedTasksAfterRestart(t *testing.T) {
 			rt.finishedAt[done.Arn] = time.Now().Add(-tc.stoppedAgo)
 			rt.mu.Unlock()
 			second := newEngineFixture(t, rt, func(c *EngineConfig) { c.CleanupWait = cleanupWait })
-			if err := second.engine.Adopt(t.Context()); err != nil {
-				t.Fatalf("Adopt: %v", err)
-			}
 			second.apply(t, true) // the control plane no longer lists the stopped task
 			if tc.wantKept {
 				time.Sleep(50 * time.Millisecond) // what the restart would remove, it removes at once

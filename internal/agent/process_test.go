@@ -108,9 +108,6 @@ func TestEngineAdoptsProcessesAfterRestart(t *testing.T) {
 	// A new runtime over the same state directory stands for the restarted
 	// agent process.
 	second := newEngineFixture(t, newProcessRuntime(t, stateDir), nil)
-	if err := second.engine.Adopt(t.Context()); err != nil {
-		t.Fatal(err)
-	}
 	second.apply(t, true, p)
 	after := second.rep.taskReport(t, p.Arn, "RUNNING")
 	if a, b := before.Request.Containers[0].RuntimeId, after.Request.Containers[0].RuntimeId; a != b {

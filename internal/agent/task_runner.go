@@ -74,6 +74,7 @@ type containerExit struct {
 	err    error
 }
 
+// newTaskRunner returns the runner of task p; the caller holds e.mu.
 func newTaskRunner(e *Engine, p agentrpc.TaskPayload) *taskRunner {
 	r := &taskRunner{
 		e:       e,
@@ -87,7 +88,7 @@ func newTaskRunner(e *Engine, p agentrpc.TaskPayload) *taskRunner {
 		c := &r.def.Containers[i]
 		r.containers = append(r.containers, &taskContainer{
 			def:       c,
-			spec:      containerSpec(&r.def, c, e.cfg.StopTimeout),
+			spec:      containerSpec(&r.def, c, e.owner, e.cfg.StopTimeout),
 			essential: essential(c),
 		})
 	}

@@ -44,11 +44,21 @@
 //
 // # Adoption
 //
-// Every implementation labels its containers with the task ARN and the
-// container name (LabelTaskARN, LabelContainerName). After an agent restart,
-// List finds the containers of a task again so the agent can adopt them
-// (Inspect, Wait, Stop, Remove by runtime ID) instead of starting duplicates.
-// The docker and process runtimes keep this information outside the agent
-// process (in the daemon, in a state directory); the sim runtime keeps it in
-// memory only.
+// Every implementation labels its containers with the task ARN, the
+// container name and the owner, the container instance ARN of the agent
+// that created them (LabelTaskARN, LabelContainerName, LabelOwner). After
+// an agent restart, List finds the containers of a task again so the agent
+// can adopt them (Inspect, Wait, Stop, Remove by runtime ID) instead of
+// starting duplicates. The docker and process runtimes keep this
+// information outside the agent process (in the daemon, in a state
+// directory); the sim runtime keeps it in memory only.
+//
+// # Ownership
+//
+// Several agents may share one runtime: two agents on one Docker daemon
+// (`berth up` next to a `berth agent`, test binaries run in parallel).
+// List therefore returns every berth container of the runtime, each with
+// its Owner, and the agent acts only on those whose Owner is its own
+// container instance ARN. A container of another instance, or one without
+// an owner, is never adopted, stopped or removed by an agent.
 package runtime

@@ -12,10 +12,17 @@ import (
 const DefaultStopTimeout = 30 * time.Second
 
 // Labels every runtime attaches to the containers it creates, so that List
-// can find them again after an agent restart.
+// can find them again after an agent restart. Docker keeps them as
+// container labels, the process runtime in its records, the sim runtime in
+// memory. Keys under "com.berth." are reserved for them
+// (ContainerSpec.Validate rejects such keys in ContainerSpec.Labels).
 const (
 	LabelTaskARN       = "com.berth.task-arn"
 	LabelContainerName = "com.berth.container-name"
+	// LabelOwner names the container instance (its ARN) whose agent
+	// created the container: ContainerSpec.Owner. A container created
+	// without an owner does not carry it.
+	LabelOwner = "com.berth.container-instance"
 )
 
 // Runtime runs containers on this node. The agent is its only user.
@@ -70,9 +77,15 @@ type Runtime interface {
 	Remove(ctx context.Context, id string) error
 
 	// List returns the containers this runtime created for taskARN, or for
-	// every task when taskARN is "", in no particular order. It is how the
-	// agent re-adopts containers after a restart. Failures are
-	// CannotListContainersError.
+	// every task when taskARN is "", in no particular order and whatever
+	// their status. It returns them whoever their owner is: the
+	// containers of every agent that uses the same runtime state (one
+	// Docker daemon, one process state directory, one sim value), and
+	// those created without an owner. Each Found carries its Owner;
+	// callers that act on what they find must keep to their own (the agent
+	// only ever adopts, stops or removes containers whose Owner is its
+	// container instance ARN). It is how the agent re-adopts containers
+	// after a restart. Failures are CannotListContainersError.
 	List(ctx context.Context, taskARN string) ([]Found, error)
 
 	// Logs returns the container's stdout and stderr, interleaved as

@@ -4,8 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
+
+// reservedLabelPrefix starts the keys of the labels the runtimes set
+// themselves (LabelTaskARN, LabelContainerName, LabelOwner).
+const reservedLabelPrefix = "com.berth."
 
 // Port protocols of a PortMapping.
 const (
@@ -22,6 +27,13 @@ type ContainerSpec struct {
 	// ContainerName is the container definition's name, unique in the
 	// task. Required.
 	ContainerName string
+	// Owner is the ARN of the container instance whose agent creates the
+	// container. The runtime records it (LabelOwner) and reports it in
+	// State and Found, so that agents sharing one runtime (one Docker
+	// daemon) tell their containers apart. The agent always sets it;
+	// empty leaves the container without an owner, which no agent adopts,
+	// stops or removes on its own.
+	Owner string
 	// Image is the image reference. Required by runtimes that use images
 	// (docker); the process and sim runtimes ignore it.
 	Image string
@@ -54,7 +66,8 @@ type ContainerSpec struct {
 	// Stop when its own timeout is <= 0; 0 means DefaultStopTimeout.
 	StopTimeout time.Duration
 	// Labels are extra labels (docker labels; kept in the state file by the
-	// process runtime). Keys under "com.berth." are reserved.
+	// process runtime). Keys under "com.berth." are reserved for the
+	// runtime's own labels and make the spec invalid.
 	Labels map[string]string
 	// LogDir is where the process runtime writes the container's output;
 	// empty means a directory of its own. Docker keeps logs in its logging
@@ -110,6 +123,11 @@ func (s ContainerSpec) Validate() error {
 	}
 	if s.StopTimeout < 0 {
 		return errors.New("stop timeout must not be negative")
+	}
+	for k := range s.Labels {
+		if strings.HasPrefix(k, reservedLabelPrefix) {
+			return fmt.Errorf("label %q: keys under %q are reserved for berth", k, reservedLabelPrefix)
+		}
 	}
 	seen := make(map[string]bool, len(s.PortMappings))
 	for _, pm := range s.PortMappings {

@@ -27,6 +27,11 @@ func TestValidate(t *testing.T) {
 		{"reservation above limit", func(s *runtime.ContainerSpec) { s.MemoryMiB, s.MemoryReservationMiB = 128, 256 }, "exceeds"},
 		{"reservation without limit", func(s *runtime.ContainerSpec) { s.MemoryReservationMiB = 256 }, ""},
 		{"negative stop timeout", func(s *runtime.ContainerSpec) { s.StopTimeout = -time.Second }, "stop timeout"},
+		{"extra label", func(s *runtime.ContainerSpec) { s.Labels = map[string]string{"team": "berth"} }, ""},
+		{"reserved owner label", func(s *runtime.ContainerSpec) {
+			s.Labels = map[string]string{runtime.LabelOwner: "arn:aws:ecs:us-east-1:000000000000:container-instance/c/1"}
+		}, "reserved"},
+		{"reserved label prefix", func(s *runtime.ContainerSpec) { s.Labels = map[string]string{"com.berth.x": "y"} }, "reserved"},
 		{"container port 0", func(s *runtime.ContainerSpec) { s.PortMappings = []runtime.PortMapping{{}} }, "container port 0"},
 		{"host port too big", func(s *runtime.ContainerSpec) {
 			s.PortMappings = []runtime.PortMapping{{ContainerPort: 80, HostPort: 65536}}

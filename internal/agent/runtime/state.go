@@ -65,7 +65,10 @@ type State struct {
 	ID            string
 	TaskARN       string
 	ContainerName string
-	Status        Status
+	// Owner is the spec's Owner: the container instance ARN of the agent
+	// that created the container, or "" for none.
+	Owner  string
+	Status Status
 	// Pid is the container's main process on the host, while it runs and
 	// when the runtime knows it; 0 otherwise.
 	Pid int
@@ -89,5 +92,9 @@ type Found struct {
 	ID            string
 	TaskARN       string
 	ContainerName string
-	Status        Status
+	// Owner is the spec's Owner: the container instance ARN of the agent
+	// that created the container, or "" for none (a container created
+	// without one, such as by a berth version before owners).
+	Owner  string
+	Status Status
 }

@@ -71,6 +71,11 @@ func Start(t testing.TB) *Env {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.Engine.Start(ctx)
+	if err := e.Engine.Adopt(ctx, Instance); err != nil {
+		cancel()
+		server.Close()
+		t.Fatalf("adopt: %v", err)
+	}
 	e.Session, err = agentrpc.Dial(ctx, agentrpc.ClientConfig{
 		Endpoint: server.URL, Cluster: ClusterArn, ContainerInstanceArn: Instance, AgentVersion: "logsapitest",
 		AccessKeyID: AccessKeyID, SecretAccessKey: SecretAccessKey, Region: Region,

@@ -81,18 +81,10 @@ func TestConfigs(t *testing.T) {
 					t.Errorf("got %v, want 2", cfg.StopTimeout)
 				}
 			}},
-		{"labels", func(s *runtime.ContainerSpec) { s.Labels = map[string]string{"a": "b"} },
-			func(t *testing.T, cfg *container.Config, _ *container.HostConfig) {
-				want := map[string]string{"a": "b", runtime.LabelTaskARN: baseSpec().TaskARN, runtime.LabelContainerName: "web"}
-				if len(cfg.Labels) != len(want) {
-					t.Fatalf("got %v, want %v", cfg.Labels, want)
-				}
-				for k, v := range want {
-					if cfg.Labels[k] != v {
-						t.Errorf("label %s: got %q, want %q", k, cfg.Labels[k], v)
-					}
-				}
-			}},
+		{"labels without an owner", func(s *runtime.ContainerSpec) { s.Labels = map[string]string{"a": "b"} },
+			wantLabels(map[string]string{"a": "b", runtime.LabelTaskARN: baseSpec().TaskARN, runtime.LabelContainerName: "web"})},
+		{"labels with an owner", func(s *runtime.ContainerSpec) { s.Owner = testOwner },
+			wantLabels(map[string]string{runtime.LabelTaskARN: baseSpec().TaskARN, runtime.LabelContainerName: "web", runtime.LabelOwner: testOwner})},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -210,6 +202,23 @@ func TestStatus(t *testing.T) {
 	for in, want := range cases {
 		if got := status(in); got != want {
 			t.Errorf("status(%q): got %s, want %s", in, got, want)
+		}
+	}
+}
+
+// testOwner is a container instance ARN owning test containers.
+const testOwner = "arn:aws:ecs:us-east-1:000000000000:container-instance/default/0123456789abcdef0123456789abcdef"
+
+// wantLabels checks that the container's labels are exactly want.
+func wantLabels(want map[string]string) func(t *testing.T, cfg *container.Config, _ *container.HostConfig) {
+	return func(t *testing.T, cfg *container.Config, _ *container.HostConfig) {
+		if len(cfg.Labels) != len(want) {
+			t.Fatalf("labels: got %v, want %v", cfg.Labels, want)
+		}
+		for k, v := range want {
+			if cfg.Labels[k] != v {
+				t.Errorf("label %s: got %q, want %q", k, cfg.Labels[k], v)
+			}
 		}
 	}
 }

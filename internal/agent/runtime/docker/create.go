@@ -43,10 +43,13 @@ func (r *Runtime) configs(spec runtime.ContainerSpec) (*container.Config, *conta
 	if spec.Image == "" {
 		return nil, nil, errors.New("image is empty")
 	}
-	labels := make(map[string]string, len(spec.Labels)+2)
+	labels := make(map[string]string, len(spec.Labels)+3)
 	maps.Copy(labels, spec.Labels)
 	labels[runtime.LabelTaskARN] = spec.TaskARN
 	labels[runtime.LabelContainerName] = spec.ContainerName
+	if spec.Owner != "" {
+		labels[runtime.LabelOwner] = spec.Owner
+	}
 
 	stopSeconds := ceilSeconds(runtime.EffectiveStopTimeout(0, spec.StopTimeout))
 	cfg := &container.Config{

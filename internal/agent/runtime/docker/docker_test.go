@@ -32,6 +32,7 @@ func probeSpec(p runtimetest.Program) runtime.ContainerSpec {
 	return runtime.ContainerSpec{
 		TaskARN:       runtimetest.TaskARN(),
 		ContainerName: "app",
+		Owner:         runtimetest.InstanceARN(),
 		Image:         probeImage,
 		EntryPoint:    entry,
 		Command:       cmd,
@@ -76,7 +77,7 @@ func TestDaemonReceivesTheSpec(t *testing.T) {
 	if c.Config.StopTimeout == nil || *c.Config.StopTimeout != 3 {
 		t.Errorf("stop timeout: got %v, want 3 seconds", c.Config.StopTimeout)
 	}
-	want := map[string]string{"team": "berth", runtime.LabelTaskARN: spec.TaskARN, runtime.LabelContainerName: "app"}
+	want := map[string]string{"team": "berth", runtime.LabelTaskARN: spec.TaskARN, runtime.LabelContainerName: "app", runtime.LabelOwner: spec.Owner}
 	for k, v := range want {
 		if got := c.Config.Labels[k]; got != v {
 			t.Errorf("label %s: got %q, want %q", k, got, v)

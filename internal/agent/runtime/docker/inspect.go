@@ -24,6 +24,7 @@ func (r *Runtime) Inspect(ctx context.Context, id string) (runtime.State, error)
 		ID:            c.ID,
 		TaskARN:       c.Config.Labels[runtime.LabelTaskARN],
 		ContainerName: c.Config.Labels[runtime.LabelContainerName],
+		Owner:         c.Config.Labels[runtime.LabelOwner],
 		Status:        status(c.State.Status),
 		StartedAt:     parseTime(c.State.StartedAt),
 		FinishedAt:    finishedAt(c.State),
@@ -41,7 +42,9 @@ func (r *Runtime) Inspect(ctx context.Context, id string) (runtime.State, error)
 }
 
 // List finds the containers labelled with taskARN (any berth container
-// when it is ""), whatever their state.
+// when it is ""), whatever their state and whoever their owner: every
+// agent on the daemon sees the others' containers, told apart by
+// Found.Owner.
 func (r *Runtime) List(ctx context.Context, taskARN string) ([]runtime.Found, error) {
 	label := runtime.LabelTaskARN
 	if taskARN != "" {
@@ -57,6 +60,7 @@ func (r *Runtime) List(ctx context.Context, taskARN string) ([]runtime.Found, er
 			ID:            c.ID,
 			TaskARN:       c.Labels[runtime.LabelTaskARN],
 			ContainerName: c.Labels[runtime.LabelContainerName],
+			Owner:         c.Labels[runtime.LabelOwner],
 			Status:        status(c.State),
 		})
 	}

@@ -113,6 +113,7 @@ func (r *Runtime) newRecord(spec runtime.ContainerSpec) (*record, error) {
 		ID:            hex.EncodeToString(b[:]),
 		TaskARN:       spec.TaskARN,
 		ContainerName: spec.ContainerName,
+		Owner:         spec.Owner,
 		Argv:          argv,
 		Env:           processEnv(spec),
 		WorkingDir:    spec.WorkingDir,
@@ -199,6 +200,7 @@ func (r *Runtime) Inspect(ctx context.Context, id string) (runtime.State, error)
 		ID:              rec.ID,
 		TaskARN:         rec.TaskARN,
 		ContainerName:   rec.ContainerName,
+		Owner:           rec.Owner,
 		Status:          rec.status(),
 		StartedAt:       rec.StartedAt,
 		FinishedAt:      rec.FinishedAt,
@@ -214,7 +216,8 @@ func (r *Runtime) Inspect(ctx context.Context, id string) (runtime.State, error)
 }
 
 // List returns the containers recorded in the state directory for taskARN,
-// or all of them when it is "".
+// or all of them when it is "", whoever their owner (every agent that
+// shares the state directory sees them all, told apart by Found.Owner).
 func (r *Runtime) List(ctx context.Context, taskARN string) ([]runtime.Found, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -230,7 +233,7 @@ func (r *Runtime) List(ctx context.Context, taskARN string) ([]runtime.Found, er
 		if err := r.refresh(rec); err != nil {
 			return nil, runtime.NewError(runtime.CannotListContainersError, err)
 		}
-		found = append(found, runtime.Found{ID: rec.ID, TaskARN: rec.TaskARN, ContainerName: rec.ContainerName, Status: rec.status()})
+		found = append(found, runtime.Found{ID: rec.ID, TaskARN: rec.TaskARN, ContainerName: rec.ContainerName, Owner: rec.Owner, Status: rec.status()})
 	}
 	return found, nil
 }

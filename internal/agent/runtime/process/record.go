@@ -19,10 +19,13 @@ type record struct {
 	ID            string
 	TaskARN       string
 	ContainerName string
-	Argv          []string
-	Env           []string
-	WorkingDir    string
-	LogPath       string
+	// Owner is the spec's Owner (runtime.LabelOwner); records written
+	// before owners existed have none.
+	Owner      string `json:",omitempty"`
+	Argv       []string
+	Env        []string
+	WorkingDir string
+	LogPath    string
 	// OwnLog is set when LogPath is under Options.LogDir (the spec had no
 	// LogDir), so Remove deletes it.
 	OwnLog      bool                     `json:",omitempty"`

@@ -16,13 +16,13 @@ func testListAndAdopt(t *testing.T, h Harness) {
 	e := newEnv(t, h)
 	web := e.run("web", Program{Forever: true})
 	side := e.create(e.spec("sidecar", Program{Forever: true}))
-	other := &env{t: t, h: h, rt: e.rt, dir: e.dir, task: TaskARN()}
+	other := &env{t: t, h: h, rt: e.rt, dir: e.dir, task: TaskARN(), owner: e.owner}
 	otherID := other.create(other.spec("web", Program{Forever: true}))
 	e.waitReady(web)
 
 	want := []runtime.Found{
-		{ID: side, TaskARN: e.task, ContainerName: "sidecar", Status: runtime.StatusCreated},
-		{ID: web, TaskARN: e.task, ContainerName: "web", Status: runtime.StatusRunning},
+		{ID: side, TaskARN: e.task, ContainerName: "sidecar", Owner: e.owner, Status: runtime.StatusCreated},
+		{ID: web, TaskARN: e.task, ContainerName: "web", Owner: e.owner, Status: runtime.StatusRunning},
 	}
 	checkList(t, "List(task)", e.rt, e, want)
 	all, err := e.rt.List(e.ctx(), "")

@@ -2,7 +2,9 @@
 // implementation passes: Run(t, harness) drives a real runtime through the
 // container lifecycle (exit codes, environment, working directory, ports,
 // stop with SIGTERM and SIGKILL, adoption through List after a restart,
-// removal, logs, pull and start failures, unknown IDs).
+// the owner every container carries and List reports, removal, logs, pull
+// and start failures, unknown IDs). RequireDocker lets a test binary run
+// such tests on this machine's Docker daemon.
 //
 // The suite describes what a test container should do as a Program (print
 // its environment, listen on a port, ignore SIGTERM, exit with a code...).

@@ -259,6 +259,9 @@ func testInvalidSpec(t *testing.T, h Harness) {
 			s.PortMappings = []runtime.PortMapping{{ContainerPort: 80, Protocol: "sctp"}}
 		}},
 		{"reservation above limit", func(s *runtime.ContainerSpec) { s.MemoryMiB, s.MemoryReservationMiB = 64, 128 }},
+		{"reserved label", func(s *runtime.ContainerSpec) {
+			s.Labels = map[string]string{runtime.LabelOwner: InstanceARN()}
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

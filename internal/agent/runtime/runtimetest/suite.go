@@ -60,6 +60,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("NotifyExit", func(t *testing.T) { t.Parallel(); testNotifyExit(t, h) })
 	t.Run("StartTwice", func(t *testing.T) { t.Parallel(); testStartTwice(t, h) })
 	t.Run("ListAndAdopt", func(t *testing.T) { t.Parallel(); testListAndAdopt(t, h) })
+	t.Run("ListOwners", func(t *testing.T) { t.Parallel(); testListOwners(t, h) })
 	t.Run("Remove", func(t *testing.T) { t.Parallel(); testRemove(t, h) })
 	t.Run("Logs", func(t *testing.T) { t.Parallel(); testLogs(t, h) })
 	t.Run("StartFailure", func(t *testing.T) { t.Parallel(); testStartFailure(t, h) })
@@ -74,12 +75,16 @@ type env struct {
 	rt   runtime.Runtime
 	dir  string
 	task string
+	// owner is the Owner of the case's containers: a container instance
+	// of its own, so that no agent sharing the runtime (another test
+	// binary's, on the same Docker daemon) takes them for its own.
+	owner string
 }
 
 func newEnv(t *testing.T, h Harness) *env {
 	t.Helper()
 	dir := t.TempDir()
-	return &env{t: t, h: h, rt: h.New(t, dir), dir: dir, task: TaskARN()}
+	return &env{t: t, h: h, rt: h.New(t, dir), dir: dir, task: TaskARN(), owner: InstanceARN()}
 }
 
 // TaskARN returns a new, unique task ARN.
@@ -89,6 +94,16 @@ func TaskARN() string {
 		panic(err)
 	}
 	return "arn:aws:ecs:us-east-1:000000000000:task/runtimetest/" + hex.EncodeToString(b[:])
+}
+
+// InstanceARN returns a new, unique container instance ARN, to own test
+// containers (runtime.ContainerSpec.Owner).
+func InstanceARN() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return "arn:aws:ecs:us-east-1:000000000000:container-instance/runtimetest/" + hex.EncodeToString(b[:])
 }
 
 // ctx returns a context that bounds one operation, so that a hung runtime
@@ -113,6 +128,7 @@ func (e *env) spec(name string, p Program) runtime.ContainerSpec {
 	return runtime.ContainerSpec{
 		TaskARN:       e.task,
 		ContainerName: name,
+		Owner:         e.owner,
 		Image:         e.h.Image,
 		EntryPoint:    entry,
 		Command:       cmd,

@@ -46,6 +46,7 @@ type Runtime struct {
 // container is one simulated container; Runtime.mu guards it.
 type container struct {
 	task, name  string
+	owner       string // the spec's Owner
 	plan        plan
 	stopTimeout time.Duration
 	bindings    []runtime.NetworkBinding
@@ -100,6 +101,7 @@ func (r *Runtime) Create(ctx context.Context, spec runtime.ContainerSpec) (strin
 	c := &container{
 		task:        spec.TaskARN,
 		name:        spec.ContainerName,
+		owner:       spec.Owner,
 		plan:        p,
 		stopTimeout: spec.StopTimeout,
 		status:      runtime.StatusCreated,
@@ -306,6 +308,7 @@ func (r *Runtime) Inspect(ctx context.Context, id string) (runtime.State, error)
 		ID:              id,
 		TaskARN:         c.task,
 		ContainerName:   c.name,
+		Owner:           c.owner,
 		Status:          c.status,
 		StartedAt:       c.startedAt,
 		FinishedAt:      c.finishedAt,
@@ -335,15 +338,16 @@ func (r *Runtime) Remove(ctx context.Context, id string) error {
 	return nil
 }
 
-// List returns the containers of taskARN, or all when it is "". It scans
-// every container.
+// List returns the containers of taskARN, or all when it is "", whoever
+// their owner (every engine that shares this Runtime value sees them all,
+// told apart by Found.Owner). It scans every container.
 func (r *Runtime) List(ctx context.Context, taskARN string) ([]runtime.Found, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var found []runtime.Found
 	for id, c := range r.containers {
 		if taskARN == "" || c.task == taskARN {
-			found = append(found, runtime.Found{ID: id, TaskARN: c.task, ContainerName: c.name, Status: c.status})
+			found = append(found, runtime.Found{ID: id, TaskARN: c.task, ContainerName: c.name, Owner: c.owner, Status: c.status})
 		}
 	}
 	return found, nil
