@@ -73,3 +73,112 @@ func (ls *taskLists) list(instanceID, desired string) *taskList {
 	}
 	return ls.byDesired[desired]
 }
+
+// listsBuilder builds a cluster's taskLists at once from its committed
+// entries, given in id order (the load, index_load.go): each list is
+// gathered by a counting sort into one array and cut into full blocks
+// (sortedTaskList), instead of growing an entry at a time. The caller
+// numbers the instances (slots, the same slot for the same instance id,
+// -1 for tasks without one), so that the builder needs no lookup by id.
+// The zero value is empty.
+type listsBuilder struct {
+	// entries are the entries added, in id order, and refs their lists.
+	entries []*taskEntry
+	refs    []listRef
+	// desired are the desired statuses met, numbered in order of
+	// appearance, and desiredLen how many entries each has.
+	desired    []string
+	desiredLen []int
+	// instLists holds, per instance slot and desired status number, the
+	// number of the instance's list (-1 for none yet); instKeys and
+	// instLen the key and length of each instance list.
+	instLists [][]int32
+	instKeys  []instanceStatus
+	instLen   []int
+}
+
+// listRef names the lists of one entry: its desired status's number and
+// its instance list's number (-1 for none).
+type listRef struct{ desired, inst int32 }
+
+// add adds e, whose id sorts after every id added before; slot numbers
+// its instance (-1 when it has none).
+func (b *listsBuilder) add(e *taskEntry, slot int32) {
+	ref := listRef{desired: b.desiredNumber(e.desired), inst: -1}
+	if slot >= 0 {
+		for int(slot) >= len(b.instLists) {
+			b.instLists = append(b.instLists, nil)
+		}
+		nums := b.instLists[slot]
+		for int(ref.desired) >= len(nums) {
+			nums = append(nums, -1)
+		}
+		if nums[ref.desired] < 0 {
+			nums[ref.desired] = int32(len(b.instKeys))
+			b.instKeys = append(b.instKeys, instanceStatus{e.instanceID, e.desired})
+			b.instLen = append(b.instLen, 0)
+		}
+		b.instLists[slot] = nums
+		ref.inst = nums[ref.desired]
+		b.instLen[ref.inst]++
+	}
+	b.entries = append(b.entries, e)
+	b.refs = append(b.refs, ref)
+}
+
+// desiredNumber numbers a desired status; there are only a few.
+func (b *listsBuilder) desiredNumber(desired string) int32 {
+	for i, d := range b.desired {
+		if d == desired {
+			b.desiredLen[i]++
+			return int32(i)
+		}
+	}
+	b.desired = append(b.desired, desired)
+	b.desiredLen = append(b.desiredLen, 1)
+	return int32(len(b.desired) - 1)
+}
+
+// build returns the lists of the entries added: what adding them one by
+// one in the same order to an empty taskLists makes.
+func (b *listsBuilder) build() taskLists {
+	var ls taskLists
+	if len(b.entries) == 0 {
+		return ls
+	}
+	byDesired, desiredAt := gather(b.desiredLen)
+	byInstance, instAt := gather(b.instLen)
+	for i, e := range b.entries {
+		r := b.refs[i]
+		byDesired[desiredAt[r.desired]] = e
+		desiredAt[r.desired]++
+		if r.inst >= 0 {
+			byInstance[instAt[r.inst]] = e
+			instAt[r.inst]++
+		}
+	}
+	// Each list's part now ends where the next one's starts.
+	ls.byDesired = make(map[string]*taskList, len(b.desired))
+	for i, d := range b.desired {
+		end := desiredAt[i]
+		ls.byDesired[d] = sortedTaskList(byDesired[end-b.desiredLen[i] : end])
+	}
+	ls.byInstance = make(map[instanceStatus]*taskList, len(b.instKeys))
+	for i, k := range b.instKeys {
+		end := instAt[i]
+		ls.byInstance[k] = sortedTaskList(byInstance[end-b.instLen[i] : end])
+	}
+	return ls
+}
+
+// gather returns an array for lists of the given lengths, laid end to
+// end, and where each list starts in it.
+func gather(lens []int) ([]*taskEntry, []int) {
+	at := make([]int, len(lens))
+	total := 0
+	for i, n := range lens {
+		at[i] = total
+		total += n
+	}
+	return make([]*taskEntry, total), at
+}

@@ -170,3 +170,101 @@ func TestTaskListsFollowIndexAtRandom(t *testing.T) {
 		}
 	}
 }
+
+// checkSameLists fails unless got and want list the same ids under the
+// same keys, cut into blocks of the same lengths.
+func checkSameLists(t *testing.T, got, want taskLists) {
+	t.Helper()
+	checkSameListMap(t, "desired", got.byDesired, want.byDesired)
+	checkSameListMap(t, "instance", got.byInstance, want.byInstance)
+}
+
+func checkSameListMap[K comparable](t *testing.T, kind string, got, want map[K]*taskList) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d %s lists, want %d", len(got), kind, len(want))
+	}
+	for k, w := range want {
+		g := got[k]
+		if g == nil {
+			t.Fatalf("%s list %v: got none, want %d ids", kind, k, w.len())
+		}
+		if gi, wi := listIDs(g), listIDs(w); !slices.Equal(gi, wi) {
+			t.Fatalf("%s list %v: got ids %v, want %v", kind, k, gi, wi)
+		}
+		if gb, wb := blockLens(g), blockLens(w); !slices.Equal(gb, wb) {
+			t.Errorf("%s list %v: got blocks of %v entries, want %v", kind, k, gb, wb)
+		}
+		if g.len() != w.len() {
+			t.Errorf("%s list %v: got len %d, want %d", kind, k, g.len(), w.len())
+		}
+	}
+}
+
+// blockLens returns the lengths of l's blocks.
+func blockLens(l *taskList) []int {
+	out := make([]int, len(l.blocks))
+	for i, b := range l.blocks {
+		out[i] = len(b)
+	}
+	return out
+}
+
+// loadEntries returns n committed entries in id order, spread at random
+// (fixed by seed) over the instances (slot i is insts[i], "" for none)
+// and the desired statuses.
+func loadEntries(seed uint64, n int, insts, desired []string) ([]*taskEntry, []int32) {
+	r := rand.New(rand.NewPCG(seed, 2))
+	entries, slots := make([]*taskEntry, n), make([]int32, n)
+	for i := range entries {
+		slot := r.IntN(len(insts))
+		entries[i] = &taskEntry{id: hexID(i), committed: true, instanceID: insts[slot], desired: desired[r.IntN(len(desired))]}
+		slots[i] = int32(slot)
+		if insts[slot] == "" {
+			slots[i] = -1
+		}
+	}
+	return entries, slots
+}
+
+func TestListsBuilderMatchesAdd(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		n       int
+		insts   []string
+		desired []string
+	}{
+		{"none", 0, []string{"a"}, []string{statusRunning}},
+		{"one", 1, []string{"a"}, []string{statusRunning}},
+		{"no instance", 700, []string{""}, []string{statusRunning, statusStopped}},
+		{"one instance, one status, many blocks", 3000, []string{"a"}, []string{statusRunning}},
+		{"instances and statuses", 5000, []string{"a", "b", "", "c", "d"}, []string{statusRunning, statusStopped, statusPending}},
+		{"many small instances", 2000, instanceIDs(400), []string{statusStopped, statusRunning}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			entries, slots := loadEntries(uint64(tc.n), tc.n, tc.insts, tc.desired)
+			var b listsBuilder
+			var want taskLists
+			for i, e := range entries {
+				b.add(e, slots[i])
+				want.add(e)
+			}
+			got := b.build()
+			checkSameLists(t, got, want)
+			cs := &clusterState{tasks: map[string]*taskEntry{}, listed: got}
+			for _, e := range entries {
+				cs.tasks[e.id] = e
+			}
+			checkLists(t, cs)
+		})
+	}
+}
+
+// instanceIDs returns n distinct instance ids.
+func instanceIDs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = hexID(1_000_000 + i)
+	}
+	return out
+}

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
-	"sync"
 
 	"github.com/berth-io/berth/internal/ecs"
 	"github.com/berth-io/berth/internal/ecsmodel"
+	"github.com/berth-io/berth/internal/placement"
 	"github.com/berth-io/berth/internal/store"
 )
 
@@ -19,9 +19,12 @@ import (
 // New rebuilds every cluster's index from the stored instance records and
 // task summaries (see index.go, task_summary.go). With a million tasks
 // that is most of a restart, so loadIndex streams the summaries a page at
-// a time (it never holds more than a few pages of values), decodes pages
-// on every core (each decoder interning the strings that repeat) while the
-// calling goroutine applies them in key order.
+// a time, from several ranges of keys at once (index_load_pages.go), and
+// turns pages into index entries on every core (each decoder interning
+// the strings that repeat, and allocating a page's entries together),
+// while the calling goroutine adds them in key order to their cluster's
+// taskLoad (index_task.go), which builds the rest of the index once at
+// the end.
 
 // loadIndex builds the index of every cluster from the instance records
 // and the task summaries. It runs in New, before any request, so it takes
@@ -47,12 +50,30 @@ func (s *Service) loadIndex(ctx context.Context) error {
 	if !done {
 		return s.migrateSummaries(ctx)
 	}
-	err = loadPages(ctx, s.store, prefixSummaries, newSummaryDecoder, func(kv store.KV, sum *taskSummary) {
-		cluster, _, _ := strings.Cut(strings.TrimPrefix(kv.Key, prefixSummaries), "/")
-		s.state(cluster).applyTask(sum, kv.ModRevision)
+	loads := map[string]*taskLoad{}
+	var cur *taskLoad
+	curName := ""
+	err = streamPages(ctx, s.store, prefixSummaries, newEntryPageDecoder, func(p *entryPage) {
+		start := 0
+		for _, run := range p.runs {
+			if cur == nil || run.cluster != curName {
+				if cur = loads[run.cluster]; cur == nil {
+					cur = newTaskLoad(s.state(strings.Clone(run.cluster))) // not the key it is part of
+					loads[run.cluster] = cur
+				}
+				curName = run.cluster
+			}
+			for _, e := range p.entries[start:run.end] {
+				cur.add(e)
+			}
+			start = run.end
+		}
 	})
 	if err != nil {
 		return fmt.Errorf("control: load tasks: %w", err)
+	}
+	for _, tl := range loads {
+		tl.finish()
 	}
 	return nil
 }
@@ -60,14 +81,102 @@ func (s *Service) loadIndex(ctx context.Context) error {
 // loadGCPercent is the GC percent while the index loads.
 const loadGCPercent = 400
 
-// newSummaryDecoder returns a decoder of /taskidx/<cluster>/<id> keys and
-// values for one loading goroutine, with its own interner.
-func newSummaryDecoder() func(store.KV) (*taskSummary, error) {
+// entryPage is a page of task summaries made index entries, in key order:
+// entries[runs[i-1].end:runs[i].end] are tasks of runs[i].cluster.
+type entryPage struct {
+	entries []*taskEntry
+	runs    []clusterRun
+}
+
+// clusterRun ends a run of a page's entries that are of one cluster.
+type clusterRun struct {
+	cluster string
+	end     int
+}
+
+// newEntryPageDecoder returns a decoder of pages of /taskidx/<cluster>/<id>
+// keys for one loading goroutine, with its own interner and summaries.
+// A page's entries are allocated together, in two arrays: those of tasks
+// whose desired status is RUNNING, with their allocations, and the others
+// (that the janitor deletes sooner), each array with its tasks' ids in
+// one string, so that a million tasks cost a few thousand allocations.
+// An array stays allocated while one of its entries is in the index.
+func newEntryPageDecoder() func([]store.KV) (*entryPage, error) {
 	in := interner{}
-	return func(kv store.KV) (*taskSummary, error) {
-		id := kv.Key[strings.LastIndexByte(kv.Key, '/')+1:]
-		return decodeTaskSummary(id, kv.Value, in)
+	var sums []taskSummary
+	var running, other entrySlab
+	return func(kvs []store.KV) (*entryPage, error) {
+		sums = slices.Grow(sums[:0], len(kvs))[:len(kvs)]
+		p := &entryPage{entries: make([]*taskEntry, len(kvs))}
+		for i, kv := range kvs {
+			rest := strings.TrimPrefix(kv.Key, prefixSummaries)
+			cluster, _, _ := strings.Cut(rest, "/")
+			sum := &sums[i]
+			if err := decodeTaskSummaryInto(sum, rest[strings.LastIndexByte(rest, '/')+1:], kv.Value, in); err != nil {
+				return nil, err
+			}
+			slabFor(sum, &running, &other).plan(sum.id)
+			if len(p.runs) == 0 || p.runs[len(p.runs)-1].cluster != cluster {
+				p.runs = append(p.runs, clusterRun{cluster: cluster})
+			}
+			p.runs[len(p.runs)-1].end = i + 1
+		}
+		running.alloc(true)
+		other.alloc(false)
+		for i, kv := range kvs {
+			p.entries[i] = slabFor(&sums[i], &running, &other).entry(&sums[i], kv.ModRevision)
+		}
+		return p, nil
 	}
+}
+
+// slabFor picks the array of a task's entry: running for a task whose
+// desired status is RUNNING, other for the rest.
+func slabFor(sum *taskSummary, running, other *entrySlab) *entrySlab {
+	if sum.desired == statusRunning {
+		return running
+	}
+	return other
+}
+
+// entrySlab makes the entries of one array of a page: plan counts each
+// task in key order, alloc allocates, entry fills the next entry, in the
+// same order. The id buffer is reused from page to page.
+type entrySlab struct {
+	ids     []byte
+	planned int
+	entries []taskEntry
+	allocs  []placement.Allocation // one per entry, when they hold one
+	idStr   string
+}
+
+func (s *entrySlab) plan(id string) {
+	s.ids = append(s.ids, id...)
+	s.planned++
+}
+
+// alloc allocates the planned entries, and an allocation for each when
+// they hold one (desired status RUNNING).
+func (s *entrySlab) alloc(held bool) {
+	s.entries, s.allocs = make([]taskEntry, 0, s.planned), nil
+	if held {
+		s.allocs = make([]placement.Allocation, 0, s.planned)
+	}
+	s.idStr, s.ids, s.planned = string(s.ids), s.ids[:0], 0
+}
+
+// entry returns the next entry, made from sum and committed at rev.
+func (s *entrySlab) entry(sum *taskSummary, rev int64) *taskEntry {
+	s.entries = s.entries[:len(s.entries)+1]
+	e := &s.entries[len(s.entries)-1]
+	e.id, s.idStr = s.idStr[:len(sum.id)], s.idStr[len(sum.id):]
+	e.rev, e.committed = rev, true
+	e.summarize(sum)
+	if s.allocs != nil {
+		s.allocs = append(s.allocs, sum.alloc.allocation())
+		e.held = &s.allocs[len(s.allocs)-1]
+	}
+	return e
 }
 
 // migrateSummaries loads the index from the full task records of a store
@@ -159,130 +268,4 @@ func decodeTaskForIndex(kv store.KV) (*taskRecord, error) {
 // one stateless decoder.
 func sharedDecoder[T any](decode func(store.KV) (*T, error)) func() func(store.KV) (*T, error) {
 	return func() func(store.KV) (*T, error) { return decode }
-}
-
-// interner makes equal strings of the loaded tasks share one copy. The
-// index keeps a handful of strings per task (statuses, family, group,
-// startedBy, ...) that are the same for most tasks; decoded, each would be
-// an allocation of its own. It remembers at most maxInterned strings, so
-// that a field unique per task (a startedBy, say) does not grow it.
-type interner map[string]string
-
-const maxInterned = 1 << 15
-
-func (in interner) str(s *string) {
-	if v, ok := in[*s]; ok {
-		*s = v
-	} else if len(in) < maxInterned {
-		in[*s] = *s
-	}
-}
-
-// bytes returns b as a string, the remembered copy when there is one:
-// looking up string(b) in a map does not allocate.
-func (in interner) bytes(b []byte) string {
-	if v, ok := in[string(b)]; ok {
-		return v
-	}
-	s := string(b)
-	if len(in) < maxInterned {
-		in[s] = s
-	}
-	return s
-}
-
-// task interns the fields of a record from decodeTaskForIndex that the
-// index keeps and that repeat across tasks.
-func (in interner) task(rec *taskRecord) {
-	t := &rec.Task
-	for _, s := range []*string{&t.DesiredStatus, &t.LastStatus, &t.StartedBy, &t.Group, (*string)(&t.LaunchType),
-		&t.CapacityProviderName, &rec.Family, &rec.ServiceName, &rec.Alloc.Group} {
-		in.str(s)
-	}
-}
-
-// loadPage is one page of records on its way from the lister through a
-// decoder to the applier; done is closed once recs (or err) is set.
-type loadPage[T any] struct {
-	kvs  []store.KV
-	recs []*T
-	err  error
-	done chan struct{}
-}
-
-// loadPages lists every key under prefix, listPage keys at a time, decodes
-// the pages on up to GOMAXPROCS goroutines (each with its own decoder from
-// newDecoder) and calls apply for every record in key order on the calling
-// goroutine. It stops at the first error.
-func loadPages[T any](ctx context.Context, st store.Store, prefix string, newDecoder func() func(store.KV) (*T, error), apply func(store.KV, *T)) error {
-	ctx, cancel := context.WithCancel(ctx)
-	workers := runtime.GOMAXPROCS(0)
-	ordered := make(chan *loadPage[T], 2*workers) // to the applier, in key order
-	work := make(chan *loadPage[T], workers)      // to the decoders
-	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		for range ordered { // lets the lister end
-		}
-		wg.Wait()
-	}()
-	wg.Go(func() { listPages(ctx, st, prefix, ordered, work) })
-	for range workers {
-		wg.Go(func() {
-			decode := newDecoder()
-			for p := range work {
-				p.recs = make([]*T, len(p.kvs))
-				for i, kv := range p.kvs {
-					if p.recs[i], p.err = decode(kv); p.err != nil {
-						break
-					}
-				}
-				close(p.done)
-			}
-		})
-	}
-	for p := range ordered {
-		<-p.done
-		if p.err != nil {
-			return p.err
-		}
-		for i, kv := range p.kvs {
-			apply(kv, p.recs[i])
-		}
-	}
-	return ctx.Err()
-}
-
-// listPages reads the pages of loadPages. Every page goes to ordered
-// before it goes to work, so the applier only ever waits for a page a
-// decoder has or will get. A failed List is handed on as a page that
-// carries the error. It closes both channels when done.
-func listPages[T any](ctx context.Context, st store.Store, prefix string, ordered, work chan<- *loadPage[T]) {
-	defer close(ordered)
-	defer close(work)
-	after := ""
-	for {
-		p := &loadPage[T]{done: make(chan struct{})}
-		p.kvs, _, p.err = st.List(ctx, prefix, store.ListOptions{StartAfter: after, Limit: listPage})
-		if p.err != nil {
-			close(p.done)
-		}
-		select {
-		case ordered <- p:
-		case <-ctx.Done():
-			return
-		}
-		if p.err != nil {
-			return
-		}
-		select {
-		case work <- p:
-		case <-ctx.Done():
-			return
-		}
-		if len(p.kvs) < listPage {
-			return
-		}
-		after = p.kvs[len(p.kvs)-1].Key
-	}
 }

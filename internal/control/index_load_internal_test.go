@@ -2,8 +2,11 @@ package control
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -105,14 +108,123 @@ func fullIndex(t *testing.T, st store.Store) map[string]*clusterState {
 	return s.idx.clusters
 }
 
-func TestLoadIndexMatchesFullRecords(t *testing.T) {
-	st, live := loadFixture(t)
-	want := fullIndex(t, st)
-	loaded, err := New(Config{Store: st, Account: loadAccount})
+// storeChange changes the store of loadFixture before it is loaded again.
+type storeChange func(t *testing.T, st store.Store, live *Service)
+
+// otherCluster adds a cluster with two instances and tasks of its own,
+// some stopped: the load meets two clusters' tasks, in runs.
+func otherCluster(t *testing.T, _ store.Store, live *Service) {
+	ctx := context.Background()
+	if _, err := live.CreateCluster(ctx, ecstest.CreateCluster("batch")); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := live.RegisterContainerInstance(ctx, ecstest.RegisterInstance(ecstest.OnCluster("batch"),
+			ecstest.InstanceCPU(1<<20), ecstest.InstanceMemory(1<<20))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 4 {
+		out, err := live.RunTask(ctx, &ecsmodel.RunTaskRequest{Cluster: "batch", TaskDefinition: ecstest.DefaultFamily, Count: new(int32(10))})
+		if err != nil || len(out.Tasks) != 10 {
+			t.Fatalf("RunTask: got %v, %+v, want 10 tasks", err, out)
+		}
+		if i%2 == 1 {
+			if _, err := live.StopTask(ctx, &ecsmodel.StopTaskRequest{Cluster: "batch", Task: out.Tasks[0].TaskArn}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// someInstance returns the id of one of the default cluster's instances.
+func someInstance(t *testing.T, live *Service) string {
+	t.Helper()
+	for id := range live.state(DefaultCluster).insts {
+		return id
+	}
+	t.Fatal("got no instance in the fixture, want three")
+	return ""
+}
+
+// instanceGone deletes an instance's record: its tasks name an instance
+// the index does not know, so they hold nothing.
+func instanceGone(t *testing.T, st store.Store, live *Service) {
+	key := instanceKey(DefaultCluster, someInstance(t, live))
+	if _, err := st.Commit(context.Background(), store.Batch{Ops: []store.Op{{Key: key, Delete: true}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// instanceShrunk re-registers an instance with less CPU than its tasks
+// hold: placement refuses their reservations, and the index gives it the
+// clamped usage instead.
+func instanceShrunk(t *testing.T, st store.Store, live *Service) {
+	ctx := context.Background()
+	key := instanceKey(DefaultCluster, someInstance(t, live))
+	kv, _, err := st.Get(ctx, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := loaded.idx.clusters
+	rec, err := decode[instanceRecord](kv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := rec.Instance.RegisteredResources
+	for i := range res {
+		if res[i].Name == resCPU {
+			res[i].IntegerValue = 100
+		}
+	}
+	b, err := encode(key, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Commit(ctx, store.Batch{Ops: []store.Op{{Key: key, Value: b}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLoadIndexMatchesFullRecords loads stores written through the API
+// and checks that the index is the one applying every full record in key
+// order builds (fullIndex): the entries, the instances' usage and
+// counters, the lists (down to their blocks) and the placement state; and,
+// for a store as written, that ListTasks answers as before the restart.
+func TestLoadIndexMatchesFullRecords(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		change    storeChange
+		unchanged bool // the index still describes the store: compare ListTasks with it
+	}{
+		{"as written", nil, true},
+		{"two clusters", otherCluster, true},
+		{"an instance record gone", instanceGone, false},
+		{"an instance shrunk below its tasks", instanceShrunk, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, live := loadFixture(t)
+			if tc.change != nil {
+				tc.change(t, st, live)
+			}
+			want := fullIndex(t, st)
+			loaded, err := New(Config{Store: st, Account: loadAccount})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSameIndex(t, loaded.idx.clusters, want)
+			if tc.unchanged {
+				for name := range want {
+					checkSameListTasks(t, loaded, live, name)
+				}
+			}
+		})
+	}
+}
+
+// checkSameIndex fails unless got and want hold the same clusters with
+// the same entries, instances, lists and placement state.
+func checkSameIndex(t *testing.T, got, want map[string]*clusterState) {
+	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("got %d clusters, want %d", len(got), len(want))
 	}
@@ -121,23 +233,72 @@ func TestLoadIndexMatchesFullRecords(t *testing.T) {
 		if g == nil {
 			t.Fatalf("got no index of cluster %s, want one", name)
 		}
-		if len(g.tasks) != len(w.tasks) || len(g.tasks) != len(live.state(name).tasks) {
-			t.Fatalf("cluster %s: got %d tasks, want %d (and %d before the restart)", name, len(g.tasks), len(w.tasks), len(live.state(name).tasks))
+		if len(g.tasks) != len(w.tasks) {
+			t.Fatalf("cluster %s: got %d tasks, want %d", name, len(g.tasks), len(w.tasks))
 		}
 		for id, we := range w.tasks {
 			if ge := g.tasks[id]; !reflect.DeepEqual(ge, we) {
 				t.Errorf("task %s: got entry %+v, want %+v", id, ge, we)
 			}
 		}
+		if len(g.insts) != len(w.insts) {
+			t.Fatalf("cluster %s: got %d instances, want %d", name, len(g.insts), len(w.insts))
+		}
 		for id, we := range w.insts {
-			ge := g.insts[id]
-			if ge == nil || !reflect.DeepEqual(ge.used, we.used) || ge.running != we.running || ge.pending != we.pending || ge.rev != we.rev {
+			if ge := g.insts[id]; !reflect.DeepEqual(ge, we) {
 				t.Errorf("instance %s: got %+v, want %+v", id, ge, we)
 			}
 		}
 		if g.live != w.live {
 			t.Errorf("cluster %s: got %d live instances, want %d", name, g.live, w.live)
 		}
+		checkSameLists(t, g.listed, w.listed)
+		if !reflect.DeepEqual(g.place, w.place) {
+			t.Errorf("cluster %s: got placement state %+v, want %+v", name, g.place, w.place)
+		}
+	}
+}
+
+// checkSameListTasks fails unless got and want answer ListTasks alike in
+// cluster: by desired status, and by instance and desired status, a page
+// of 7 at a time.
+func checkSameListTasks(t *testing.T, got, want *Service, cluster string) {
+	t.Helper()
+	reqs := []*ecsmodel.ListTasksRequest{{DesiredStatus: "RUNNING"}, {DesiredStatus: "STOPPED"}, {StartedBy: "ci"}}
+	for id := range want.state(cluster).insts {
+		for _, d := range []ecsmodel.DesiredStatus{"RUNNING", "STOPPED"} {
+			reqs = append(reqs, &ecsmodel.ListTasksRequest{ContainerInstance: id, DesiredStatus: d})
+		}
+	}
+	compared := 0
+	for _, req := range reqs {
+		req.Cluster = cluster
+		g, w := listTaskARNs(t, got, *req), listTaskARNs(t, want, *req)
+		if !slices.Equal(g, w) {
+			t.Errorf("ListTasks %+v: got %d ARNs %v, want %d %v", *req, len(g), g, len(w), w)
+		}
+		compared += len(w)
+	}
+	if compared == 0 {
+		t.Errorf("cluster %s: got no task ARNs to compare, want some", cluster)
+	}
+}
+
+// listTaskARNs pages through ListTasks.
+func listTaskARNs(t *testing.T, svc *Service, req ecsmodel.ListTasksRequest) []string {
+	t.Helper()
+	var arns []string
+	req.MaxResults = new(int32(7))
+	for {
+		out, err := svc.ListTasks(context.Background(), &req)
+		if err != nil {
+			t.Fatalf("ListTasks %+v: %v", req, err)
+		}
+		arns = append(arns, out.TaskArns...)
+		if out.NextToken == "" {
+			return arns
+		}
+		req.NextToken = out.NextToken
 	}
 }
 
@@ -264,4 +425,66 @@ func TestJanitorDeletesMigratedTasks(t *testing.T) {
 			t.Errorf("got %d keys under %s (err %v), want %d", len(kvs), prefix, err, len(live.state(DefaultCluster).tasks)-stopped)
 		}
 	}
+}
+
+// summaryStore returns a store with instances container instances and
+// tasks task summaries (no task records: New reads only the summaries),
+// half of them stopped, spread over the instances at random.
+func summaryStore(b *testing.B, instances, tasks int) store.Store {
+	b.Helper()
+	ctx := context.Background()
+	st, err := boltstore.Open(filepath.Join(b.TempDir(), "berth.db"), boltstore.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	svc, err := New(Config{Store: st, Account: loadAccount})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	for range instances {
+		out, err := svc.RegisterContainerInstance(ctx, ecstest.RegisterInstance(ecstest.InstanceCPU(1<<20), ecstest.InstanceMemory(1<<20)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, ecs.LastSegment(out.ContainerInstance.ContainerInstanceArn))
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	created := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	var batch store.Batch
+	for i := range tasks {
+		sum := taskSummary{desired: statusRunning, last: statusRunning, startedBy: "bench", group: "family:web",
+			launchType: "EC2", instanceID: ids[r.IntN(len(ids))], family: "web", createdAt: created,
+			alloc: taskAlloc{Group: "family:web", CPU: 10, Memory: 128}}
+		if i%2 == 1 {
+			sum.desired, sum.last, sum.stoppedAt = statusStopped, statusStopped, created.Add(time.Minute)
+		}
+		id := fmt.Sprintf("%012x%020x", created.UnixMilli()+int64(i/10), r.Uint64()>>16)
+		batch.Ops = append(batch.Ops, store.Op{Key: taskSummaryKey(DefaultCluster, id), Value: encodeTaskSummary(&sum)})
+		if len(batch.Ops) == store.MaxOps || i == tasks-1 {
+			if _, err := st.Commit(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+			batch.Ops = batch.Ops[:0]
+		}
+	}
+	return st
+}
+
+// BenchmarkLoadIndex loads the index of 100,000 tasks on 100 instances
+// from a warm store, as New does on a restart.
+func BenchmarkLoadIndex(b *testing.B) {
+	const tasks = 100_000
+	st := summaryStore(b, 100, tasks)
+	for b.Loop() {
+		svc, err := New(Config{Store: st, Account: loadAccount})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := len(svc.state(DefaultCluster).tasks); got != tasks {
+			b.Fatalf("got %d tasks loaded, want %d", got, tasks)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*tasks), "ns/task")
 }

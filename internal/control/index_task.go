@@ -107,8 +107,16 @@ func (cs *clusterState) applyRecord(rec *taskRecord, rev int64) {
 // count adds (sign 1) or removes (sign -1) a committed task's contribution
 // to its instance's counters.
 func (cs *clusterState) count(e *taskEntry, sign int32) {
-	inst := cs.insts[e.instanceID]
-	if !e.committed || inst == nil {
+	if e.committed {
+		cs.insts[e.instanceID].countTask(e, sign)
+	}
+}
+
+// countTask adds (sign 1) or removes (sign -1) a committed task's
+// contribution to the counters of its instance, inst (nil for an unknown
+// one: nothing to count).
+func (inst *instEntry) countTask(e *taskEntry, sign int32) {
+	if inst == nil {
 		return
 	}
 	if e.desired == statusRunning {
@@ -116,6 +124,81 @@ func (cs *clusterState) count(e *taskEntry, sign int32) {
 	}
 	if e.last == statusPending {
 		inst.pending += sign
+	}
+}
+
+// taskLoad adds a cluster's loaded tasks to its index in bulk, as New
+// loads them (index_load.go): the index it builds is the one applyTask
+// builds from the same summaries in the same order, but the work that can
+// wait is done once at the end (finish): the task map is made at its
+// final size, the lists are built whole (listsBuilder), and each instance
+// goes to placement once with what its tasks hold, instead of a Reserve
+// per task. The cluster must have no task entries when the load starts.
+type taskLoad struct {
+	cs *clusterState
+	// slots numbers the instance ids met; insts is indexed by slot.
+	slots map[string]int32
+	insts []loadInst
+	lists listsBuilder
+}
+
+// loadInst is an instance the loaded tasks name.
+type loadInst struct {
+	id    string
+	entry *instEntry // nil when the cluster has no such instance
+	held  bool       // a loaded task holds an allocation on it
+}
+
+func newTaskLoad(cs *clusterState) *taskLoad {
+	return &taskLoad{cs: cs, slots: make(map[string]int32, len(cs.insts))}
+}
+
+// add adds the entry of a loaded task, whose id sorts after those added
+// before. e is committed at its summary's revision and holds (e.held) its
+// allocation when its desired status is RUNNING; add drops that when the
+// instance is unknown, as applyTask does.
+func (tl *taskLoad) add(e *taskEntry) {
+	slot := int32(-1)
+	var inst *instEntry
+	if e.instanceID != "" {
+		slot = tl.slot(e.instanceID)
+		inst = tl.insts[slot].entry
+	}
+	if e.held != nil {
+		if inst == nil {
+			e.held = nil
+		} else {
+			inst.used.add(e.held, 1)
+			tl.insts[slot].held = true
+		}
+	}
+	inst.countTask(e, 1)
+	tl.lists.add(e, slot)
+}
+
+// slot returns the number of an instance id, numbering it if new.
+func (tl *taskLoad) slot(id string) int32 {
+	if n, ok := tl.slots[id]; ok {
+		return n
+	}
+	n := int32(len(tl.insts))
+	tl.slots[id] = n
+	tl.insts = append(tl.insts, loadInst{id: id, entry: tl.cs.insts[id]})
+	return n
+}
+
+// finish puts the added entries in the cluster's index.
+func (tl *taskLoad) finish() {
+	cs := tl.cs
+	cs.tasks = make(map[string]*taskEntry, len(tl.lists.entries))
+	for _, e := range tl.lists.entries {
+		cs.tasks[e.id] = e
+	}
+	cs.listed = tl.lists.build()
+	for _, in := range tl.insts {
+		if in.held {
+			cs.upsert(in.id, in.entry)
+		}
 	}
 }
 

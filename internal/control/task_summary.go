@@ -184,11 +184,23 @@ func (r *summaryReader) ports() []uint16 {
 // shares repeated strings (statuses, families, groups) between summaries;
 // it must not be used by two goroutines at once.
 func decodeTaskSummary(id string, val []byte, in interner) (*taskSummary, error) {
+	sum := &taskSummary{}
+	if err := decodeTaskSummaryInto(sum, id, val, in); err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+// decodeTaskSummaryInto decodes the summary of task id into sum, which it
+// overwrites whole (see decodeTaskSummary). The load decodes into
+// summaries it reuses, so that a task costs no allocation of its own
+// before it becomes an index entry.
+func decodeTaskSummaryInto(sum *taskSummary, id string, val []byte, in interner) error {
 	if len(val) == 0 || val[0] != summaryVersion {
-		return nil, fmt.Errorf("control: task summary %s: unknown format", id)
+		return fmt.Errorf("control: task summary %s: unknown format", id)
 	}
 	r := &summaryReader{b: val[1:], in: in}
-	sum := &taskSummary{id: id}
+	*sum = taskSummary{id: id}
 	for _, s := range []*string{&sum.desired, &sum.last, &sum.startedBy, &sum.group, &sum.launchType,
 		&sum.provider, &sum.instanceID, &sum.family, &sum.service, &sum.alloc.Group} {
 		*s = r.str()
@@ -207,7 +219,47 @@ func decodeTaskSummary(id string, val []byte, in interner) (*taskSummary, error)
 		r.err = fmt.Errorf("%d bytes after the last field", len(r.b))
 	}
 	if r.err != nil {
-		return nil, fmt.Errorf("control: task summary %s: %w", id, r.err)
+		return fmt.Errorf("control: task summary %s: %w", id, r.err)
 	}
-	return sum, nil
+	return nil
+}
+
+// interner makes equal strings of the loaded tasks share one copy. The
+// index keeps a handful of strings per task (statuses, family, group,
+// startedBy, ...) that are the same for most tasks; decoded, each would be
+// an allocation of its own. It remembers at most maxInterned strings, so
+// that a field unique per task (a startedBy, say) does not grow it.
+type interner map[string]string
+
+const maxInterned = 1 << 15
+
+func (in interner) str(s *string) {
+	if v, ok := in[*s]; ok {
+		*s = v
+	} else if len(in) < maxInterned {
+		in[*s] = *s
+	}
+}
+
+// bytes returns b as a string, the remembered copy when there is one:
+// looking up string(b) in a map does not allocate.
+func (in interner) bytes(b []byte) string {
+	if v, ok := in[string(b)]; ok {
+		return v
+	}
+	s := string(b)
+	if len(in) < maxInterned {
+		in[s] = s
+	}
+	return s
+}
+
+// task interns the fields of a record from decodeTaskForIndex that the
+// index keeps and that repeat across tasks.
+func (in interner) task(rec *taskRecord) {
+	t := &rec.Task
+	for _, s := range []*string{&t.DesiredStatus, &t.LastStatus, &t.StartedBy, &t.Group, (*string)(&t.LaunchType),
+		&t.CapacityProviderName, &rec.Family, &rec.ServiceName, &rec.Alloc.Group} {
+		in.str(s)
+	}
 }

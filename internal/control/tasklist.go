@@ -36,6 +36,21 @@ type taskList struct {
 	n      int
 }
 
+// sortedTaskList returns the list of entries, which must be in id order
+// without repeats, built at once (the load builds every list so): full
+// blocks, the last one holding the rest, as inserting them one by one in
+// order leaves them. The blocks share sorted's array, each capped at its
+// own part of it, so that growing one block never writes into the next;
+// the list owns sorted from then on.
+func sortedTaskList(sorted []*taskEntry) *taskList {
+	l := &taskList{n: len(sorted), blocks: make([][]*taskEntry, 0, (len(sorted)+blockMax-1)/blockMax)}
+	for start := 0; start < len(sorted); start += blockMax {
+		end := min(start+blockMax, len(sorted))
+		l.blocks = append(l.blocks, sorted[start:end:end])
+	}
+	return l
+}
+
 // len is the number of entries.
 func (l *taskList) len() int { return l.n }
 

@@ -81,7 +81,16 @@ func randomOps(seed uint64, n int) []listOp {
 // answer differs from the model's, and returns the model's ids sorted.
 func applyOps(t *testing.T, l *taskList, ops []listOp) []string {
 	t.Helper()
+	return applyOpsOn(t, l, nil, ops)
+}
+
+// applyOpsOn is applyOps on a list that holds the ids have.
+func applyOpsOn(t *testing.T, l *taskList, have []string, ops []listOp) []string {
+	t.Helper()
 	model := map[string]bool{}
+	for _, id := range have {
+		model[id] = true
+	}
 	for _, op := range ops {
 		var got bool
 		if op.remove {
@@ -198,6 +207,52 @@ func TestTaskList(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			l := &taskList{}
 			want := applyOps(t, l, tc.ops)
+			checkList(t, l, want)
+			checkAfter(t, l, want)
+		})
+	}
+}
+
+// sortedEntries returns entries with the ids of ns, which must ascend.
+func sortedEntries(ns []int) ([]*taskEntry, []string) {
+	entries, ids := make([]*taskEntry, len(ns)), make([]string, len(ns))
+	for i, n := range ns {
+		ids[i] = hexID(n)
+		entries[i] = &taskEntry{id: ids[i]}
+	}
+	return entries, ids
+}
+
+// TestSortedTaskList builds lists at once and checks them as built and
+// after changes, which must not reach into the neighbouring blocks that
+// share the array.
+func TestSortedTaskList(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ns   []int // ascending
+		ops  []listOp
+	}{
+		{"empty", nil, inserts(3, 1, 2)},
+		{"one", []int{10}, slices.Concat(inserts(5, 15), removes(10))},
+		{"one block less one", span(0, 2*(blockMax-1), 2), inserts(1, 2*blockMax)},
+		{"one block", span(0, 2*blockMax, 2), inserts(1, 2*blockMax)},
+		{"one block and one", span(0, 2*blockMax+2, 2), inserts(1, 2*blockMax+1, 4*blockMax)},
+		{"many blocks, inserts between every id", span(0, 20*blockMax+14, 2), inserts(span(1, 20*blockMax+14, 2)...)},
+		{"many blocks, removes", span(0, 20*blockMax+14, 2), removes(shuffled(8, span(0, 20*blockMax+14, 2))[:8*blockMax]...)},
+		{"many blocks, appends", span(0, 10*blockMax, 1), inserts(span(10*blockMax, 13*blockMax, 1)...)},
+		{"many blocks, random changes", span(0, 10*blockMax, 3), randomOps(9, 10*blockMax)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			entries, ids := sortedEntries(tc.ns)
+			l := sortedTaskList(entries)
+			checkList(t, l, ids)
+			checkAfter(t, l, ids)
+			for i, b := range l.blocks {
+				if want := min(blockMax, len(ids)-i*blockMax); len(b) != want {
+					t.Fatalf("block %d: got %d entries, want %d", i, len(b), want)
+				}
+			}
+			want := applyOpsOn(t, l, ids, tc.ops)
 			checkList(t, l, want)
 			checkAfter(t, l, want)
 		})
