@@ -99,10 +99,33 @@ func (c *revCache[V]) put(key string, rev int64, val V, cost int64) {
 	for sh.cost+cost > sh.budget {
 		sh.evictOne()
 	}
-	e := &revEntry[V]{key: key, rev: rev, val: val, cost: cost, slot: len(sh.ring)}
+	e := &revEntry[V]{key: key, rev: rev, val: val, cost: cost}
 	sh.entries[key] = e
-	sh.ring = append(sh.ring, e)
+	sh.insert(e)
 	sh.cost += cost
+}
+
+// insert puts a new entry into the ring just behind the CLOCK hand, where
+// the hand comes last: the entry at the hand moves to the end of the ring,
+// e takes its slot and the hand passes it. A new entry is thus examined
+// only after every older one, so a stream of entries nobody has hit yet
+// (task records a launch caches for the report that follows) is evicted
+// oldest first, not newest first.
+func (sh *revShard[V]) insert(e *revEntry[V]) {
+	if sh.hand >= len(sh.ring) {
+		sh.hand = 0
+	}
+	if len(sh.ring) == 0 {
+		e.slot = 0
+		sh.ring = append(sh.ring, e)
+		return
+	}
+	displaced := sh.ring[sh.hand]
+	displaced.slot = len(sh.ring)
+	sh.ring = append(sh.ring, displaced)
+	e.slot = sh.hand
+	sh.ring[sh.hand] = e
+	sh.hand++
 }
 
 // evictOne advances the CLOCK hand until it finds an entry not hit since
@@ -122,7 +145,9 @@ func (sh *revShard[V]) evictOne() {
 	}
 }
 
-// remove drops e, moving the last entry of the ring into its slot.
+// remove drops e, moving the last entry of the ring into its slot (the
+// end holds the entries insert displaced, which are older than the ones
+// the hand has just passed).
 func (sh *revShard[V]) remove(e *revEntry[V]) {
 	last := len(sh.ring) - 1
 	moved := sh.ring[last]

@@ -100,6 +100,41 @@ func TestRevCacheBound(t *testing.T) {
 	}
 }
 
+// TestRevCacheEvictsOldestUnused streams entries that are never hit
+// through a full cache, as launches do with the records their reports
+// read a moment later: whatever the number of puts, the most recent ones
+// are still cached, and an older one goes first.
+func TestRevCacheEvictsOldestUnused(t *testing.T) {
+	const perShard = 50
+	tests := []struct {
+		name   string
+		puts   int
+		recent int // how many of the last puts must all be cached
+	}{
+		// A quarter of the capacity: keys spread over the shards unevenly,
+		// but never four times their share.
+		{"twice over", 2 * perShard * revCacheShards, perShard * revCacheShards / 4},
+		{"ten times over", 10 * perShard * revCacheShards, perShard * revCacheShards / 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newRevCache[int](perShard * revCacheShards)
+			for i := range tc.puts {
+				c.put(fmt.Sprintf("task/%d", i), 1, i, 1)
+			}
+			missing := 0
+			for i := tc.puts - tc.recent; i < tc.puts; i++ {
+				if _, ok := c.get(fmt.Sprintf("task/%d", i), 1); !ok {
+					missing++
+				}
+			}
+			if missing > 0 {
+				t.Errorf("got %d of the last %d puts evicted, want none", missing, tc.recent)
+			}
+		})
+	}
+}
+
 // TestRevCacheConcurrent has callers put and get overlapping keys at
 // rising revisions (run it with -race): a hit always carries the value of
 // the revision asked for.
