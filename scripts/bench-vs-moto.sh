@@ -5,13 +5,16 @@
 #
 #   scripts/bench-vs-moto.sh [duration] [clients]      (defaults: 30s, 16)
 #
-# berth runs with fsync on (every acknowledged RunTask is durable) and a
-# `--fleet` of 1,000 simulated instances: live sim agents in the bench
-# process that connect the agent channel and report each task RUNNING, so
-# berth does the whole job of an ECS control plane (and shares the cores
-# with the fleet). moto has no agents: it gets 50 instances registered
-# through the API (it caps each at 1,247 of the benchmark's tasks, see
-# internal/bench/doc.go).
+# Each scenario runs three times, one system at a time, each on a fresh
+# server: berth (fsync on: every acknowledged RunTask is durable) with
+# 1,000 container instances registered through the API, as moto's are (the
+# identical workload: the server places and records the tasks); moto with
+# 50 (it caps each at 1,247 of the benchmark's tasks, see
+# internal/bench/doc.go); and berth again with a `--fleet` of 1,000 live
+# simulated agents in the load tool's process, which take each task over
+# the agent channel and report it RUNNING (the whole job of an ECS control
+# plane, with the fleet on the same cores). The table per scenario is
+# berth, moto, berth-fleet, with each one's ratio to berth's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-30s}
@@ -28,7 +31,15 @@ for s in runtask runtask10 starttask describe list mixed; do
   pid=$!
   sleep 2
   "$BERTH" bench --endpoint-url http://127.0.0.1:4510 --scenario "$s" --clients "$CLIENTS" \
-    --duration "$DURATION" --fleet --instances 1000 --label berth --quiet --json "$OUT/berth-$s.json" > "$OUT/berth-$s.txt"
+    --duration "$DURATION" --instances 1000 --label berth --quiet --json "$OUT/berth-$s.json" > "$OUT/berth-$s.txt"
+  kill -INT $pid; wait $pid || true
+  rm -rf "$data"
+  data=$(mktemp -d)
+  "$BERTH" server --listen 127.0.0.1:4510 --data-dir "$data" --log-level error &
+  pid=$!
+  sleep 2
+  "$BERTH" bench --endpoint-url http://127.0.0.1:4510 --scenario "$s" --clients "$CLIENTS" \
+    --duration "$DURATION" --fleet --instances 1000 --label berth-fleet --quiet --json "$OUT/berth-fleet-$s.json" > "$OUT/berth-fleet-$s.txt"
   kill -INT $pid; wait $pid || true
   rm -rf "$data"
   if command -v moto_server >/dev/null; then
@@ -38,9 +49,9 @@ for s in runtask runtask10 starttask describe list mixed; do
     "$BERTH" bench --endpoint-url http://127.0.0.1:5000 --ec2-instances --lenient-json --scenario "$s" \
       --clients "$CLIENTS" --duration "$DURATION" --instances 50 --label moto --quiet --json "$OUT/moto-$s.json" > "$OUT/moto-$s.txt"
     kill $mpid; wait $mpid || true
-    { echo "### $s"; "$BERTH" bench compare "$OUT/berth-$s.json" "$OUT/moto-$s.json"; echo; } >> "$OUT/results.md"
+    { echo "### $s"; "$BERTH" bench compare "$OUT/berth-$s.json" "$OUT/moto-$s.json" "$OUT/berth-fleet-$s.json"; echo; } >> "$OUT/results.md"
   else
-    { echo "### $s (moto_server not installed)"; cat "$OUT/berth-$s.txt"; echo; } >> "$OUT/results.md"
+    { echo "### $s (moto_server not installed)"; "$BERTH" bench compare "$OUT/berth-$s.json" "$OUT/berth-fleet-$s.json"; echo; } >> "$OUT/results.md"
   fi
 done
 cat "$OUT/results.md"

@@ -38,6 +38,9 @@ type compareRow struct {
 	name  string
 	cell  func(r *Result) string
 	ratio func(r *Result) float64 // nil: no ratio
+	// latency: the value is a latency percentile; 0 means the result has
+	// none (no ok calls), so its ratio is "-", not 0.
+	latency bool
 }
 
 // compareRows are the lines of the table, in order.
@@ -55,11 +58,11 @@ var compareRows = []compareRow{
 		return formatInt(r.TasksPlaced) + " / " + formatInt(r.TasksRequested)
 	}},
 	{name: "p50", cell: func(r *Result) string { return formatLatency(r.Latency.P50) },
-		ratio: func(r *Result) float64 { return float64(r.Latency.P50) }},
+		ratio: func(r *Result) float64 { return float64(r.Latency.P50) }, latency: true},
 	{name: "p90", cell: func(r *Result) string { return formatLatency(r.Latency.P90) },
-		ratio: func(r *Result) float64 { return float64(r.Latency.P90) }},
+		ratio: func(r *Result) float64 { return float64(r.Latency.P90) }, latency: true},
 	{name: "p99", cell: func(r *Result) string { return formatLatency(r.Latency.P99) },
-		ratio: func(r *Result) float64 { return float64(r.Latency.P99) }},
+		ratio: func(r *Result) float64 { return float64(r.Latency.P99) }, latency: true},
 	{name: "max", cell: func(r *Result) string { return formatLatency(r.Latency.Max) }},
 	{name: "errors", cell: func(r *Result) string { return countCell(r.Errors, r.ErrorsByName) }},
 	{name: "failures", cell: func(r *Result) string { return countCell(sumCounts(r.Failures), r.Failures) }},
@@ -69,10 +72,10 @@ var compareRows = []compareRow{
 }
 
 // renderCompare renders results (read from paths) as a markdown table with
-// one column per result. With exactly two results a last column gives the
-// second's throughput and latency over the first's.
+// one column per result, then for each result after the first a column
+// with its throughput and latency over the first's ("2nd / 1st", "3rd /
+// 1st", ...).
 func renderCompare(paths []string, results []*Result) string {
-	pair := len(results) == 2
 	var b strings.Builder
 	header := []string{""}
 	align := []string{"---"}
@@ -80,8 +83,8 @@ func renderCompare(paths []string, results []*Result) string {
 		header = append(header, columnName(paths[i], r))
 		align = append(align, "---:")
 	}
-	if pair {
-		header = append(header, "2nd / 1st")
+	for i := 1; i < len(results); i++ {
+		header = append(header, ordinal(i+1)+" / 1st")
 		align = append(align, "---:")
 	}
 	writeMarkdownRow(&b, header)
@@ -91,12 +94,28 @@ func renderCompare(paths []string, results []*Result) string {
 		for _, r := range results {
 			cells = append(cells, row.cell(r))
 		}
-		if pair {
-			cells = append(cells, ratioCell(row, results[0], results[1]))
+		for _, r := range results[1:] {
+			cells = append(cells, ratioCell(row, results[0], r))
 		}
 		writeMarkdownRow(&b, cells)
 	}
 	return b.String()
+}
+
+// ordinal is n as "2nd", "3rd", "4th", ... (n ≥ 1).
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
 }
 
 // columnName heads a result's column: its label, else its file name.
@@ -153,7 +172,7 @@ func ratioCell(row compareRow, a, b *Result) string {
 		return ""
 	}
 	base := row.ratio(a)
-	if base == 0 {
+	if base == 0 || (row.latency && row.ratio(b) == 0) {
 		return "-"
 	}
 	return fmt.Sprintf("%.2f×", row.ratio(b)/base)

@@ -90,7 +90,7 @@ func TestRenderCompare(t *testing.T) {
 `,
 		},
 		{
-			name:  "three results, file names for unlabelled ones, pipes escaped",
+			name:  "three results: a ratio column for each after the first, file names for unlabelled ones, pipes escaped",
 			paths: []string{"runs/a.json", "runs/b.json", "c.json"},
 			results: []*Result{
 				fixtureResult("", func(r *Result) { r.RequestsLimit, r.DurationLimitSeconds = 30000, 0 }),
@@ -99,23 +99,23 @@ func TestRenderCompare(t *testing.T) {
 					r.Scenario, r.TasksRequested, r.TasksPlaced, r.TasksPerSecond = "describe", 0, 0, 0
 				}),
 			},
-			want: `|  | a | x\|y | describe |
-| --- | ---: | ---: | ---: |
-| scenario | runtask | runtask | describe |
-| clients | 16 | 16 | 16 |
-| run | 30,000 requests | 10s | 10s |
-| instances | 10 registered | 10 registered | 3 existing |
-| calls | 20,000 | 20,000 | 20,000 |
-| ok calls/s | 2,000 | 0.0 | 2,000 |
-| tasks/s | 2,000 | 0.0 | 0.0 |
-| tasks placed / requested | 20,000 / 20,000 | 20,000 / 20,000 | 0 / 0 |
-| p50 | 1.20ms | - | 1.20ms |
-| p90 | 2.50ms | - | 2.50ms |
-| p99 | 8.00ms | - | 8.00ms |
-| max | 45.0ms | - | 45.0ms |
-| errors | 0 | 0 | 0 |
-| failures | 0 | 0 | 0 |
-| host | linux/amd64, 2 CPUs | linux/amd64, 2 CPUs | linux/amd64, 2 CPUs |
+			want: `|  | a | x\|y | describe | 2nd / 1st | 3rd / 1st |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| scenario | runtask | runtask | describe |  |  |
+| clients | 16 | 16 | 16 |  |  |
+| run | 30,000 requests | 10s | 10s |  |  |
+| instances | 10 registered | 10 registered | 3 existing |  |  |
+| calls | 20,000 | 20,000 | 20,000 |  |  |
+| ok calls/s | 2,000 | 0.0 | 2,000 | 0.00× | 1.00× |
+| tasks/s | 2,000 | 0.0 | 0.0 | 0.00× | 0.00× |
+| tasks placed / requested | 20,000 / 20,000 | 20,000 / 20,000 | 0 / 0 |  |  |
+| p50 | 1.20ms | - | 1.20ms | - | 1.00× |
+| p90 | 2.50ms | - | 2.50ms | - | 1.00× |
+| p99 | 8.00ms | - | 8.00ms | - | 1.00× |
+| max | 45.0ms | - | 45.0ms |  |  |
+| errors | 0 | 0 | 0 |  |  |
+| failures | 0 | 0 | 0 |  |  |
+| host | linux/amd64, 2 CPUs | linux/amd64, 2 CPUs | linux/amd64, 2 CPUs |  |  |
 `,
 		},
 	}
