@@ -181,7 +181,14 @@ func TestDeleteClusterErrors(t *testing.T) {
 // putTask writes a task record directly, as a crash could leave it.
 func (e *env) putTask(cluster, id, lastStatus string) {
 	e.t.Helper()
-	v := fmt.Sprintf(`{"task":{"taskArn":%q,"lastStatus":%q,"desiredStatus":%q}}`, account.TaskARN(cluster, id), lastStatus, lastStatus)
+	e.putTaskOn(cluster, id, lastStatus, "")
+}
+
+// putTaskOn writes a task record straight to the store, as putTask does,
+// placed on the container instance instanceID ("" for none).
+func (e *env) putTaskOn(cluster, id, lastStatus, instanceID string) {
+	e.t.Helper()
+	v := fmt.Sprintf(`{"task":{"taskArn":%q,"lastStatus":%q,"desiredStatus":%q},"instanceId":%q}`, account.TaskARN(cluster, id), lastStatus, lastStatus, instanceID)
 	ops, err := control.TaskRecordOps(cluster, id, []byte(v))
 	if err != nil {
 		e.t.Fatalf("put task: %v", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/berth-io/berth/internal/ecs"
@@ -93,26 +92,34 @@ type sweepTask struct {
 
 // sweepCandidates lists the cluster's committed tasks STOPPED before
 // cutoff, and the ids of committed tasks that have not stopped on an
-// instance that is deregistered or unknown.
+// instance that is deregistered or unknown. It walks the index's lists
+// (the STOPPED one, and those of instances that are gone), not every task
+// of the cluster under its lock. A record without an instance, which
+// berth never writes, is not an orphan.
 func (s *Service) sweepCandidates(cluster string, cutoff time.Time) (old []sweepTask, orphans []string) {
 	cs := s.state(cluster)
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	for id, e := range cs.tasks {
-		if !e.committed {
-			continue
-		}
-		if !e.live() {
-			if e.stoppedSince().Before(cutoff) {
-				old = append(old, sweepTask{id: id, rev: e.rev})
+	// A task that stopped has desired status STOPPED (finishStop and
+	// markStopped set both), so only that list holds old ones; it is in
+	// id order, which the deletes keep.
+	if l := cs.listed.byDesired[statusStopped]; l != nil {
+		for e := range l.after("") {
+			if !e.live() && e.stoppedSince().Before(cutoff) {
+				old = append(old, sweepTask{id: e.id, rev: e.rev})
 			}
-			continue
-		}
-		if inst := cs.insts[e.instanceID]; inst == nil || inst.base.Status == ecs.InstanceInactive {
-			orphans = append(orphans, id)
 		}
 	}
-	slices.SortFunc(old, func(a, b sweepTask) int { return strings.Compare(a.id, b.id) })
+	for k, l := range cs.listed.byInstance {
+		if inst := cs.insts[k.instanceID]; inst != nil && inst.base.Status != ecs.InstanceInactive {
+			continue
+		}
+		for e := range l.after("") {
+			if e.live() {
+				orphans = append(orphans, e.id)
+			}
+		}
+	}
 	slices.Sort(orphans)
 	return old, orphans
 }

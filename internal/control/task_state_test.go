@@ -1,6 +1,7 @@
 package control_test
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -123,15 +124,48 @@ func TestObserversHearStopsAndDeregistration(t *testing.T) {
 func TestTasksOnInstance(t *testing.T) {
 	e := newEnv(t)
 	e.register()
-	ci := e.registerInstance()
-	tasks := e.run(count(3)).Tasks
-	_, err := e.svc.ApplyTaskStateChange(e.ctx, control.TaskStateChange{Task: tasks[2].TaskArn, Status: "STOPPED"})
-	wantCode(t, err, "")
-	live, err := e.svc.TasksOnInstance(e.ctx, "default", instanceIDOf(ci.ContainerInstanceArn))
-	wantCode(t, err, "")
-	if len(live) != 2 {
-		t.Errorf("got %d tasks, want the 2 that have not stopped", len(live))
+	instances := []*ecsmodel.ContainerInstance{e.registerInstance(), e.registerInstance()}
+	// On each instance: one task left PENDING, one RUNNING, one asked to
+	// stop (desired STOPPED, still running: live), one STOPPED.
+	want := map[string][]string{}
+	for _, ci := range instances {
+		out, err := e.svc.StartTask(e.ctx, &ecsmodel.StartTaskRequest{TaskDefinition: "web",
+			ContainerInstances: []string{ci.ContainerInstanceArn, ci.ContainerInstanceArn, ci.ContainerInstanceArn, ci.ContainerInstanceArn}})
+		if err != nil || len(out.Tasks) != 4 {
+			t.Fatalf("StartTask: got %v, %d tasks, want 4", err, len(out.Tasks))
+		}
+		arns := make([]string, 4)
+		for i, task := range out.Tasks {
+			arns[i] = task.TaskArn
+		}
+		for _, arn := range arns[1:3] {
+			_, err := e.svc.ApplyTaskStateChange(e.ctx, control.TaskStateChange{Task: arn, Status: "RUNNING"})
+			wantCode(t, err, "")
+		}
+		e.stopTask("", arns[2])
+		_, err = e.svc.ApplyTaskStateChange(e.ctx, control.TaskStateChange{Task: arns[3], Status: "STOPPED"})
+		wantCode(t, err, "")
+		want[ci.ContainerInstanceArn] = arns[:3]
 	}
+	check := func(when string) {
+		t.Helper()
+		for _, ci := range instances {
+			live, err := e.svc.TasksOnInstance(e.ctx, "default", instanceIDOf(ci.ContainerInstanceArn))
+			wantCode(t, err, "")
+			var got []string
+			for _, c := range live {
+				got = append(got, c.Task.TaskArn)
+			}
+			slices.Sort(got)
+			w := slices.Sorted(slices.Values(want[ci.ContainerInstanceArn]))
+			if !slices.Equal(got, w) {
+				t.Errorf("%s, instance %s: got %v, want %v (the pending, running and stopping tasks)", when, ci.ContainerInstanceArn, got, w)
+			}
+		}
+	}
+	check("as run")
+	e.reopen()
+	check("after a restart")
 }
 
 func TestJanitor(t *testing.T) {
@@ -165,7 +199,7 @@ func TestJanitor(t *testing.T) {
 	wantCode(t, err, ecs.CodeInvalidParameter)
 
 	// A task left running on a deregistered instance is stopped.
-	e.putTask("default", "00000000000000000000000000000001", "RUNNING")
+	e.putTaskOn("default", "00000000000000000000000000000001", "RUNNING", instanceIDOf(ci.ContainerInstanceArn))
 	_, err = e.svc.DeregisterContainerInstance(e.ctx, &ecsmodel.DeregisterContainerInstanceRequest{ContainerInstance: ci.ContainerInstanceArn, Force: ptr(true)})
 	wantCode(t, err, "")
 	e.st.Close()

@@ -3,6 +3,7 @@ package control
 import (
 	"context"
 	"runtime"
+	"time"
 	"testing"
 
 	"github.com/berth-io/berth/internal/ecsmodel"
@@ -84,4 +85,29 @@ func BenchmarkIndexTasks(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/task")
+}
+
+// BenchmarkLiveTasksOn finds the live tasks of one instance (the snapshot
+// an agent gets when it connects) and the janitor's candidates in a
+// cluster of 100,000 committed tasks, half of them STOPPED, on 100
+// instances.
+func BenchmarkLiveTasksOn(b *testing.B) {
+	s := listService(b)
+	tasks := bigCluster(100_000, 100)
+	apply(s, tasks)
+	b.Run("liveTasksOn", func(b *testing.B) {
+		for b.Loop() {
+			if ids := s.liveTasksOn(listCluster, tasks[0].instanceID); len(ids) == 0 {
+				b.Fatalf("liveTasksOn: got no tasks, want the instance's live ones")
+			}
+		}
+	})
+	b.Run("sweepCandidates", func(b *testing.B) {
+		cutoff := listT0.Add(24 * time.Hour) // after every fixture task
+		for b.Loop() {
+			if old, _ := s.sweepCandidates(listCluster, cutoff); len(old) == 0 {
+				b.Fatalf("sweepCandidates: got no old tasks, want the stopped ones")
+			}
+		}
+	})
 }
