@@ -3,8 +3,8 @@ package control
 import (
 	"context"
 	"runtime"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/berth-io/berth/internal/ecsmodel"
 )
