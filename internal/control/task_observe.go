@@ -131,13 +131,25 @@ func (s *Service) TasksOnInstance(ctx context.Context, cluster, instance string)
 	if err != nil || !ok {
 		return nil, err
 	}
+	ids := s.liveTasksOn(name, id)
+	keys := make([]string, len(ids))
+	for i, tid := range ids {
+		keys[i] = taskKey(name, tid)
+	}
+	kvs, _, err := s.store.GetMany(ctx, keys) // one snapshot; records decoded at most once (task cache)
+	if err != nil {
+		return nil, err
+	}
 	var out []TaskChange
-	for _, tid := range s.liveTasksOn(name, id) {
-		rec, ok, err := get[taskRecord](ctx, s.store, taskKey(name, tid))
+	for _, kv := range kvs {
+		if kv.ModRevision == 0 { // deleted since the index listed it
+			continue
+		}
+		rec, err := s.cache.record(kv)
 		if err != nil {
 			return nil, err
 		}
-		if ok && rec.Task.LastStatus != statusStopped {
+		if rec.Task.LastStatus != statusStopped {
 			out = append(out, taskChange(CauseLaunched, name, rec))
 		}
 	}
