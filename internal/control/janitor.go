@@ -98,30 +98,59 @@ type sweepTask struct {
 // berth never writes, is not an orphan.
 func (s *Service) sweepCandidates(cluster string, cutoff time.Time) (old []sweepTask, orphans []string) {
 	cs := s.state(cluster)
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
 	// A task that stopped has desired status STOPPED (finishStop and
 	// markStopped set both), so only that list holds old ones; it is in
-	// id order, which the deletes keep.
-	if l := cs.listed.byDesired[statusStopped]; l != nil {
-		for e := range l.after("") {
-			if !e.live() && e.stoppedSince().Before(cutoff) {
-				old = append(old, sweepTask{id: e.id, rev: e.rev})
+	// id order, which the deletes keep. It may hold most of a big
+	// cluster, so the walk lets go of the lock every sweepWalkChunk
+	// entries (launches wait for it) and resumes after the last id seen;
+	// a candidate that changes meanwhile fails its delete's condition.
+	after := ""
+	for {
+		cs.mu.Lock()
+		n, more := 0, false
+		if l := cs.listed.byDesired[statusStopped]; l != nil {
+			for e := range l.after(after) {
+				if n == sweepWalkChunk {
+					more = true
+					break
+				}
+				n++
+				after = e.id
+				if !e.live() && e.stoppedSince().Before(cutoff) {
+					old = append(old, sweepTask{id: e.id, rev: e.rev})
+				}
 			}
 		}
+		if !more {
+			orphans = cs.orphans()
+			cs.mu.Unlock()
+			break
+		}
+		cs.mu.Unlock()
 	}
+	slices.Sort(orphans)
+	return old, orphans
+}
+
+// sweepWalkChunk is how many entries of the STOPPED list the janitor
+// examines per hold of the cluster lock (a variable for tests).
+var sweepWalkChunk = 4096
+
+// orphans lists the ids of the committed tasks that have not stopped on
+// instances that are deregistered or unknown. Called with cs.mu held.
+func (cs *clusterState) orphans() []string {
+	var ids []string
 	for k, l := range cs.listed.byInstance {
 		if inst := cs.insts[k.instanceID]; inst != nil && inst.base.Status != ecs.InstanceInactive {
 			continue
 		}
 		for e := range l.after("") {
 			if e.live() {
-				orphans = append(orphans, e.id)
+				ids = append(ids, e.id)
 			}
 		}
 	}
-	slices.Sort(orphans)
-	return old, orphans
+	return ids
 }
 
 // deleteTasks deletes tasks and their tags on the condition that each is
