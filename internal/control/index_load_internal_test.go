@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -25,15 +24,7 @@ var loadAccount = ecs.Account{Region: "us-east-1", ID: "123456789012"}
 func loadFixture(t *testing.T) (*boltstore.Store, *Service) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "berth.db"), boltstore.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc, err := New(Config{Store: st, Account: loadAccount})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, svc := newTestService(t)
 	td := ecstest.TaskDefinition(ecstest.Containers(
 		ecstest.Container("web", ecstest.CPU(10), ecstest.Memory(16), ecstest.HostPort(80, 0)),
 		ecstest.Container("side", ecstest.CPU(5), ecstest.Memory(16))))
@@ -433,15 +424,7 @@ func TestJanitorDeletesMigratedTasks(t *testing.T) {
 func summaryStore(b *testing.B, instances, tasks int) store.Store {
 	b.Helper()
 	ctx := context.Background()
-	st, err := boltstore.Open(filepath.Join(b.TempDir(), "berth.db"), boltstore.Options{NoSync: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	svc, err := New(Config{Store: st, Account: loadAccount})
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, svc := newTestService(b)
 	var ids []string
 	for range instances {
 		out, err := svc.RegisterContainerInstance(ctx, ecstest.RegisterInstance(ecstest.InstanceCPU(1<<20), ecstest.InstanceMemory(1<<20)))

@@ -5,25 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sync/atomic"
 	"testing"
 
 	"github.com/berth-io/berth/internal/store"
-	"github.com/berth-io/berth/internal/store/boltstore"
 )
 
 // keysStore returns a store holding keys, and a key before and after
 // their prefix "/t/".
 func keysStore(t *testing.T, keys []string) store.Store {
 	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "berth.db"), boltstore.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openTestStore(t)
 	all := append([]string{"/s/z", "/u/a"}, keys...)
 	for start := 0; start < len(all); start += store.MaxOps {
 		var b store.Batch

@@ -2,12 +2,10 @@ package control
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/berth-io/berth/internal/ecsmodel"
 	"github.com/berth-io/berth/internal/ecstest"
-	"github.com/berth-io/berth/internal/store/boltstore"
 )
 
 // taskCacheFixture is a Service on a fresh bbolt file with n tasks,
@@ -15,15 +13,7 @@ import (
 func taskCacheFixture(t testing.TB, n int32) (*Service, []string) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "berth.db"), boltstore.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc, err := New(Config{Store: st, Account: loadAccount})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, svc := newTestService(t)
 	if _, err := svc.RegisterTaskDefinition(ctx, ecstest.TaskDefinition()); err != nil {
 		t.Fatal(err)
 	}

@@ -111,24 +111,16 @@ type summaryReader struct {
 	in  interner // may be nil
 }
 
-func (r *summaryReader) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err = errShortSummary
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
+func (r *summaryReader) uvarint() uint64 { return readVarint(r, binary.Uvarint) }
 
-func (r *summaryReader) varint() int64 {
+func (r *summaryReader) varint() int64 { return readVarint(r, binary.Varint) }
+
+// readVarint reads one number with decode (binary.Uvarint or Varint).
+func readVarint[T uint64 | int64](r *summaryReader, decode func([]byte) (T, int)) T {
 	if r.err != nil {
 		return 0
 	}
-	v, n := binary.Varint(r.b)
+	v, n := decode(r.b)
 	if n <= 0 {
 		r.err = errShortSummary
 		return 0

@@ -3,14 +3,12 @@ package control
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/berth-io/berth/internal/ecs"
 	"github.com/berth-io/berth/internal/ecsmodel"
-	"github.com/berth-io/berth/internal/store/boltstore"
 )
 
 // listCluster is the cluster of the ListTasks fixtures.
@@ -23,15 +21,7 @@ var listT0 = time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
 // listCluster and no tasks; the fixtures put tasks straight into its index.
 func listService(tb testing.TB) *Service {
 	tb.Helper()
-	st, err := boltstore.Open(filepath.Join(tb.TempDir(), "berth.db"), boltstore.Options{NoSync: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	s, err := New(Config{Store: st, Account: loadAccount})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	_, s := newTestService(tb)
 	if _, err := s.CreateCluster(context.Background(), &ecsmodel.CreateClusterRequest{ClusterName: listCluster}); err != nil {
 		tb.Fatal(err)
 	}
