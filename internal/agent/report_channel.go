@@ -18,21 +18,6 @@ const maxReportBatch = 256
 // payload, while the task's runner may already be reporting.
 const batchLinger = 2 * time.Millisecond
 
-// sleepCtx waits for d, or until ctx ends; it reports whether d passed.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
 // stateChannel carries reports in batches over the agent channel;
 // *agentrpc.Session is one.
 type stateChannel interface {

@@ -238,7 +238,7 @@ func (q *reportQueue) take(ctx context.Context) ([]queued, stateChannel, bool) {
 			n := 1
 			if ch != nil {
 				n = maxReportBatch
-				if !sleepCtx(ctx, q.linger) {
+				if !agentrpc.SleepContext(ctx, q.linger) {
 					return nil, nil, false
 				}
 			}

@@ -43,11 +43,12 @@ func (b *Backoff) Reset() { b.attempt = 0 }
 // Sleep waits for Next() or until ctx is done; it reports whether the full
 // delay passed.
 func (b *Backoff) Sleep(ctx context.Context) bool {
-	return sleepCtx(ctx, b.Next())
+	return SleepContext(ctx, b.Next())
 }
 
-// sleepCtx waits for d or until ctx is done; it reports whether d passed.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
+// SleepContext waits for d or until ctx is done; it reports whether d
+// passed (true at once for d ≤ 0 while ctx is live).
+func SleepContext(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/berth-io/berth/internal/agentrpc"
 )
 
 // How the bench waits for its fleet: it looks every fleetPoll and writes a
@@ -71,7 +73,7 @@ func (f *fleetRunner) start(ctx context.Context, api ecsAPI, cluster string) ([]
 			fmt.Fprintf(f.status, "berth bench: fleet: %d of %d instances connected\n", f.fleet.Connected(), f.size)
 			lastStatus = time.Now()
 		}
-		if !sleepCtx(ctx, fleetPoll) {
+		if !agentrpc.SleepContext(ctx, fleetPoll) {
 			return nil, fmt.Errorf("setup: fleet: %w", ctx.Err())
 		}
 	}
@@ -124,7 +126,7 @@ func (f *fleetRunner) settle(ctx context.Context, api ecsAPI, cluster string, in
 			}
 			lastStatus = time.Now()
 		}
-		if !sleepCtx(ctx, fleetPoll) {
+		if !agentrpc.SleepContext(ctx, fleetPoll) {
 			return r
 		}
 	}
@@ -148,17 +150,4 @@ func taskCounts(ctx context.Context, api ecsAPI, cluster string, instances []str
 		}
 	}
 	return running, pending, nil
-}
-
-// sleepCtx waits d, or until ctx ends; it reports whether ctx is still
-// live.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
