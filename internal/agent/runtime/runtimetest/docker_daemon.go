@@ -2,11 +2,8 @@ package runtimetest
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -58,11 +55,8 @@ func DockerMissingNotice(what string) string {
 
 // checkDaemon finds the socket, pings the daemon and builds ProbeImage.
 func checkDaemon() {
-	if p := dockerSocketPath(); p != "" {
-		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-			daemonNoSocket = p
-			return
-		}
+	if daemonNoSocket = MissingDockerSocket(); daemonNoSocket != "" {
+		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -77,18 +71,4 @@ func checkDaemon() {
 		return
 	}
 	daemonErr = BuildProbeImage(ctx, cli)
-}
-
-// dockerSocketPath is the unix socket the Docker client will use, or ""
-// when DOCKER_HOST is not a unix socket.
-func dockerSocketPath() string {
-	host := os.Getenv("DOCKER_HOST")
-	if host == "" {
-		host = client.DefaultDockerHost
-	}
-	path, ok := strings.CutPrefix(host, "unix://")
-	if !ok {
-		return ""
-	}
-	return path
 }
