@@ -80,6 +80,23 @@ func (c *revCache[V]) get(key string, rev int64) (V, bool) {
 	return e.val, true
 }
 
+// latest returns the newest value cached for key, whatever its revision,
+// and that revision.
+func (c *revCache[V]) latest(key string) (V, int64, bool) {
+	sh := c.shard(key)
+	sh.mu.RLock()
+	e, ok := sh.entries[key]
+	sh.mu.RUnlock()
+	if !ok {
+		var zero V
+		return zero, 0, false
+	}
+	if !e.used.Load() {
+		e.used.Store(true)
+	}
+	return e.val, e.rev, true
+}
+
 // put caches val for key at revision rev, replacing an entry of an older
 // revision (a caller that read an older snapshot does not replace a newer
 // entry). A value that costs more than a shard's budget is not cached.

@@ -187,9 +187,15 @@ func (s *Service) changeTasks(ctx context.Context, cluster string, ids []string,
 }
 
 // txTaskForChange reads the task record at key inside an Update, as a
-// copy the caller may change (copyForChange): decoded from the cache when
-// it holds the record at the revision read.
+// copy the caller may change (copyForChange). When the cache holds a
+// revision of the record, the transaction assumes it is the current one
+// instead of reading the store (the commit then fails as a conflict if it
+// is not, and the next attempt reads the store); otherwise the record read
+// is decoded, or taken from the cache when it holds that revision.
 func (s *Service) txTaskForChange(tx *store.Tx, key string) (*taskRecord, bool, error) {
+	if shared, rev, ok := s.cache.records.latest(key); ok && tx.Assume(key, rev) {
+		return shared.copyForChange(), true, nil
+	}
 	kv, ok, err := tx.Get(key)
 	if err != nil || !ok {
 		return nil, false, err

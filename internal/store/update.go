@@ -88,6 +88,33 @@ func (tx *Tx) Get(key string) (KV, bool, error) {
 	return r.kv, r.ok, nil
 }
 
+// Assume records, without reading the store, that key holds a value at
+// ModRevision rev: a caller that committed the key itself, and kept what
+// it wrote, knows the value and saves the read. Like a Get, it becomes a
+// condition of the commit (the key must still be at rev), so an
+// assumption that is out of date, because another writer has changed or
+// deleted the key since, fails the commit as a conflict, and the next
+// attempt starts from the key's current state.
+//
+// Assume reports whether it recorded the assumption. It does nothing and
+// reports false when this attempt has already read or written key, or
+// when the last conflict reported key's current state: the caller then
+// reads it with Get. A later Get of key in this attempt returns a KV with
+// the revision and no Value.
+func (tx *Tx) Assume(key string, rev int64) bool {
+	if _, ok := tx.written[key]; ok {
+		return false
+	}
+	if _, ok := tx.reads[key]; ok {
+		return false
+	}
+	if _, ok := tx.hints[key]; ok {
+		return false
+	}
+	tx.remember(key, KV{Key: key, ModRevision: rev}, true)
+	return true
+}
+
 // Put buffers a write of key; a later Put or Delete of the same key in this
 // transaction replaces it. value is kept, not copied: do not modify it
 // afterwards.
