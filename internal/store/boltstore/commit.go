@@ -97,6 +97,17 @@ func (s *Store) checkOnly(ctx context.Context, conds []store.Cond) (rev int64, e
 	return rev, nil
 }
 
+// appendFillPercent is how full bbolt fills a page before it splits one
+// in the commit's transactions. bbolt's default, a half, suits keys that
+// arrive in random order; berth's busiest keys (task records and their
+// summaries) have time-ordered ids and are appended at the end of their
+// range, where a half-full split page never fills again. Nine tenths
+// keeps pages of appended keys nine tenths full and leaves a little room
+// for a record that grows when its task stops: a store of appended
+// records needs fewer pages, a commit writes fewer, and a restart reads
+// fewer.
+const appendFillPercent = 0.9
+
 // commitLoop is the committer goroutine: it takes the waiting batches, up
 // to MaxGroup, and commits them in one transaction, until Close closes
 // reqs and the queue is drained.
@@ -132,6 +143,7 @@ func (s *Store) commitGroup(group []*commitReq) {
 	var rev int64
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		kvb := tx.Bucket(bucketKV)
+		kvb.FillPercent = appendFillPercent
 		var err error
 		if rev, err = readRevision(tx); err != nil {
 			return err
