@@ -21,8 +21,13 @@ func decode[T any](kv store.KV) (*T, error) {
 	return v, nil
 }
 
-// encode marshals a record for the store.
+// encode marshals a record for the store, as json.Marshal writes it. Records
+// that write their own JSON (the task record, the ecsmodel shapes) skip
+// encoding/json's reflection.
 func encode(key string, v any) ([]byte, error) {
+	if a, ok := v.(jsonAppender); ok {
+		return marshalAppender(a), nil
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("control: encode %s: %w", key, err)

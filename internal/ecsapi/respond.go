@@ -23,15 +23,26 @@ var contentType = []string{"application/x-amz-json-1.1"}
 
 var emptyObject = []byte("{}")
 
-// encodeResponse writes out as JSON into buf. A nil response (a backend that
-// returned neither a value nor an error) is written as {}.
+// jsonAppender is a response that writes its own JSON: every ecsmodel
+// shape, whose AppendJSON writes byte for byte what the Encoder of
+// encodeResponse writes, without its reflection.
+type jsonAppender interface {
+	AppendJSON(b []byte) []byte
+}
+
+// encodeResponse writes out as JSON into buf, which is empty. A nil response
+// (a backend that returned neither a value nor an error) is written as {}.
 func encodeResponse(buf *bytes.Buffer, out any) error {
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
-		return err
+	if a, ok := out.(jsonAppender); ok {
+		buf.Write(a.AppendJSON(buf.AvailableBuffer()))
+	} else {
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's trailing newline
 	}
-	buf.Truncate(buf.Len() - 1) // Encode's trailing newline
 	if bytes.Equal(buf.Bytes(), []byte("null")) {
 		buf.Reset()
 		buf.Write(emptyObject)

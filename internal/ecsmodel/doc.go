@@ -17,6 +17,12 @@
 //   - Lists use omitzero: nil is omitted, an empty list is written as [].
 //   - Timestamps are Time: epoch seconds with milliseconds on the wire.
 //
+// Every struct shape also has AppendJSON, generated encoding code that
+// appends byte for byte what encoding/json writes for the shape with HTML
+// escaping off, without its reflection; the shapes have no MarshalJSON, so
+// encoding/json still encodes them by reflection. jsonappend.go is its
+// runtime, and json_diff_test.go holds every shape to encoding/json.
+//
 // The control plane stores its records in these same shapes, so what
 // DescribeTasks returns is exactly what was stored.
 package ecsmodel

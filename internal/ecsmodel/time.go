@@ -23,8 +23,13 @@ func (t *Time) IsZero() bool { return t.Time.IsZero() }
 
 // MarshalJSON writes epoch seconds with three decimals.
 func (t Time) MarshalJSON() ([]byte, error) {
-	ms := t.UnixMilli()
-	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', 3, 64), nil
+	return t.AppendJSON(nil), nil
+}
+
+// AppendJSON appends what MarshalJSON writes: epoch seconds with three
+// decimals. The generated AppendJSON methods of the shapes call it.
+func (t Time) AppendJSON(b []byte) []byte {
+	return strconv.AppendFloat(b, float64(t.UnixMilli())/1000, 'f', 3, 64)
 }
 
 // UnmarshalJSON reads epoch seconds (a number) or an RFC 3339 string.

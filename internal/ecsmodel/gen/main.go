@@ -1,6 +1,6 @@
-// Command gen writes the Go wire types, enums, operation table and model
-// validation of package ecsmodel from the ECS service model
-// (botocore's data/ecs/2014-11-13/service-2.json).
+// Command gen writes the Go wire types, enums, operation table, model
+// validation and JSON encoders (AppendJSON) of package ecsmodel from the ECS
+// service model (botocore's data/ecs/2014-11-13/service-2.json).
 //
 // Usage (from internal/ecsmodel, through go generate):
 //
@@ -39,12 +39,14 @@ func main() {
 		log.Fatalf("gen: %v", err)
 	}
 	files := map[string]func(*model) []byte{
-		"zz_generated_shapes.go":     writeShapes,
-		"zz_generated_enums.go":      writeEnums,
-		"zz_generated_operations.go": writeOperations,
-		"zz_generated_validate.go":   writeValidation,
-		"zz_generated_dispatch.go":   writeDispatch,
-		"zz_generated_cli.go":        writeCLI,
+		"zz_generated_shapes.go":           writeShapes,
+		"zz_generated_enums.go":            writeEnums,
+		"zz_generated_operations.go":       writeOperations,
+		"zz_generated_validate.go":         writeValidation,
+		"zz_generated_dispatch.go":         writeDispatch,
+		"zz_generated_cli.go":              writeCLI,
+		"zz_generated_json.go":             writeJSON,
+		"zz_generated_json_shapes_test.go": writeJSONShapes,
 	}
 	for name, write := range files {
 		src, err := format.Source(write(m))
