@@ -33,17 +33,21 @@ func containerSpec(t *agentrpc.TaskPayload, c *agentrpc.ContainerPayload, owner 
 	if c.MemoryReservation != nil {
 		spec.MemoryReservationMiB = int64(*c.MemoryReservation)
 	}
-	env := make(map[string]string, len(c.Environment))
-	for _, kv := range c.Environment {
-		env[kv.Name] = kv.Value
+	var env map[string]string // made for the first variable
+	setEnv := func(vars []ecsmodel.KeyValuePair) {
+		for _, kv := range vars {
+			if env == nil {
+				env = make(map[string]string, len(c.Environment)+len(vars))
+			}
+			env[kv.Name] = kv.Value
+		}
 	}
+	setEnv(c.Environment)
 	if o := containerOverride(t, c.Name); o != nil {
 		if o.Command != nil {
 			spec.Command = o.Command
 		}
-		for _, kv := range o.Environment {
-			env[kv.Name] = kv.Value
-		}
+		setEnv(o.Environment)
 		if o.Cpu != nil {
 			spec.CPUShares = int64(*o.Cpu)
 		}
@@ -54,9 +58,7 @@ func containerSpec(t *agentrpc.TaskPayload, c *agentrpc.ContainerPayload, owner 
 			spec.MemoryReservationMiB = int64(*o.MemoryReservation)
 		}
 	}
-	if len(env) > 0 {
-		spec.Env = env
-	}
+	spec.Env = env
 	for k, v := range c.DockerLabels {
 		if strings.HasPrefix(k, "com.berth.") {
 			continue // reserved for the runtime's own labels

@@ -79,6 +79,28 @@ func TestContainerSpec(t *testing.T) {
 				t.Errorf("ports: got %v, want %v", s.PortMappings, want)
 			}
 		}},
+		{name: "no environment", container: func() ctrPayload {
+			c := base()
+			c.Environment = []ecsmodel.KeyValuePair{}
+			return c
+		}(), overrides: &ecsmodel.TaskOverride{ContainerOverrides: []ecsmodel.ContainerOverride{{Name: "web"}}},
+			check: func(t *testing.T, s runtime.ContainerSpec) {
+				if s.Env != nil {
+					t.Errorf("env: got %v, want nil", s.Env)
+				}
+			}},
+		{name: "environment from the override only", container: func() ctrPayload {
+			c := base()
+			c.Environment = nil
+			return c
+		}(), overrides: &ecsmodel.TaskOverride{ContainerOverrides: []ecsmodel.ContainerOverride{
+			{Name: "web", Environment: []ecsmodel.KeyValuePair{{Name: "C", Value: "new"}}},
+		}},
+			check: func(t *testing.T, s runtime.ContainerSpec) {
+				if want := map[string]string{"C": "new"}; !maps.Equal(s.Env, want) {
+					t.Errorf("env: got %v, want %v", s.Env, want)
+				}
+			}},
 		{name: "task stop timeout", container: base(), taskStop: 5, check: func(t *testing.T, s runtime.ContainerSpec) {
 			if s.StopTimeout != 5*time.Second {
 				t.Errorf("stop timeout: got %v, want 5s", s.StopTimeout)

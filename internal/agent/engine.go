@@ -45,9 +45,10 @@ type Engine struct {
 
 	mu        sync.Mutex
 	ctx       context.Context
-	owner     string // the container instance ARN given to Adopt
-	closing   bool   // Wait was called: no runner goroutine may start
-	parked    int    // runners without a goroutine
+	cancel    context.CancelFunc // ends ctx; the Start context ending does too
+	owner     string             // the container instance ARN given to Adopt
+	closing   bool               // Wait was called: no runner goroutine may start
+	parked    int                // runners without a goroutine
 	tasks     map[string]*taskRunner
 	finished  map[string]time.Time       // stopped task ARN → when it stopped
 	adoptable map[string][]runtime.Found // by task ARN; nil once the first snapshot is in
@@ -92,8 +93,11 @@ func NewEngine(cfg EngineConfig) (*Engine, error) {
 // Start lets the engine run tasks until ctx ends. When ctx ends the task
 // goroutines return and leave their containers as they are.
 func (e *Engine) Start(ctx context.Context) {
+	// The contexts of the engine's goroutines hang from one of its own,
+	// not from ctx, which the engines of a fleet all share.
+	ctx, cancel := context.WithCancel(ctx)
 	e.mu.Lock()
-	e.ctx = ctx
+	e.ctx, e.cancel = ctx, cancel
 	e.mu.Unlock()
 	e.reports.start(ctx, e.cfg.ReportWorkers)
 }
@@ -109,8 +113,12 @@ func (e *Engine) UseChannel(ch *agentrpc.Session) { e.reports.useChannel(ch) }
 func (e *Engine) Wait() {
 	e.mu.Lock()
 	e.closing = true
+	cancel := e.cancel
 	e.mu.Unlock()
 	e.wg.Wait()
+	if cancel != nil {
+		cancel()
+	}
 }
 
 // Adopt makes instanceARN, the container instance the agent registered

@@ -1,7 +1,9 @@
 package agent
 
 import (
+	"maps"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -300,5 +302,27 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("gave up waiting for %s", what)
 		}
 		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestEnginePullsEachImageOnce(t *testing.T) {
+	var mu sync.Mutex
+	pulls := map[string]int{}
+	rt := sim.New(sim.Options{PullFails: func(image string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		pulls[image]++
+		return false
+	}})
+	f := newEngineFixture(t, rt, nil)
+	f.apply(t, false, taskPayload("t1", 1, "RUNNING",
+		withImage(ctr("a", sleepForever...), "img/a"),
+		withImage(ctr("b", sleepForever...), "img/b"),
+		withImage(ctr("c", sleepForever...), "img/a")))
+	f.rep.taskReport(t, taskArn("t1"), "RUNNING")
+	mu.Lock()
+	defer mu.Unlock()
+	if want := map[string]int{"img/a": 1, "img/b": 1}; !maps.Equal(pulls, want) {
+		t.Fatalf("pulls: got %v, want %v", pulls, want)
 	}
 }

@@ -45,6 +45,9 @@ type fakeServer struct {
 	viaAPI        int           // state changes received through the ECS API
 	viaChannel    int           // state changes received over the agent channel
 	changed       chan struct{} // closed and replaced on every recorded call
+	// onChannelTask, when set, is called with mu held for every task
+	// change received over the agent channel, instead of recording it.
+	onChannelTask func(ecsmodel.SubmitTaskStateChangeRequest)
 }
 
 // newFakeServer is a server whose agent channel does not take state
@@ -162,7 +165,10 @@ func (c channelControl) ApplyStateChanges(_ context.Context, _, _ string, change
 	defer c.mu.Unlock()
 	defer c.notify()
 	for _, ch := range changes {
-		if ch.Task != nil {
+		switch {
+		case ch.Task != nil && c.onChannelTask != nil:
+			c.onChannelTask(*ch.Task)
+		case ch.Task != nil:
 			c.taskChanges = append(c.taskChanges, *ch.Task)
 		}
 		c.viaChannel++

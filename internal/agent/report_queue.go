@@ -131,18 +131,39 @@ func coalesce(waiting []pendingReport, r pendingReport) []pendingReport {
 		}
 		folded = upsertContainer(folded, containerChangeOf(w.container))
 	}
-	change := *r.task
-	for _, c := range change.Request.Containers {
-		folded = upsertContainer(folded, c)
+	change := r.task // the queue's own copy (see task), changed in place
+	if folded == nil && distinctContainers(change.Request.Containers) {
+		// Nothing to fold in: the change's own list stands, but for an
+		// empty one, which folding leaves nil.
+		if len(change.Request.Containers) == 0 {
+			change.Request.Containers = nil
+		}
+	} else {
+		for _, c := range change.Request.Containers {
+			folded = upsertContainer(folded, c)
+		}
+		change.Request.Containers = folded
 	}
-	change.Request.Containers = folded
 	if n := len(kept); n > 0 {
 		if last := kept[n-1].task; last != nil && last.Request.Status == change.Request.Status {
-			kept[n-1] = pendingReport{task: mergeTaskChanges(last, &change)}
+			kept[n-1] = pendingReport{task: mergeTaskChanges(last, change)}
 			return kept
 		}
 	}
-	return append(kept, pendingReport{task: &change})
+	return append(kept, pendingReport{task: change})
+}
+
+// distinctContainers reports whether no two entries of list are of the
+// same container.
+func distinctContainers(list []ecsmodel.ContainerStateChange) bool {
+	for i := range list {
+		for j := range i {
+			if list[j].ContainerName == list[i].ContainerName {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // mergeTaskChanges combines two waiting changes of the same status: newer
@@ -199,8 +220,9 @@ func containerChangeOf(r *ecsmodel.SubmitContainerStateChangeRequest) ecsmodel.C
 // while it can carry them, else one report at a time through the Reporter.
 func (q *reportQueue) work(ctx context.Context) {
 	backoff := q.retry
+	var linger agentrpc.Sleeper
 	for {
-		batch, ch, ok := q.take(ctx)
+		batch, ch, ok := q.take(ctx, &linger)
 		if !ok {
 			return
 		}
@@ -228,8 +250,9 @@ type queued struct {
 
 // take waits for tasks with a report to send and marks them busy: up to
 // maxReportBatch of them (their oldest reports) with the channel to send
-// them over, or one when the channel cannot carry reports now.
-func (q *reportQueue) take(ctx context.Context) ([]queued, stateChannel, bool) {
+// them over, after the linger, or one when the channel cannot carry
+// reports now.
+func (q *reportQueue) take(ctx context.Context, linger *agentrpc.Sleeper) ([]queued, stateChannel, bool) {
 	for {
 		q.mu.Lock()
 		if len(q.ready) > 0 {
@@ -238,7 +261,7 @@ func (q *reportQueue) take(ctx context.Context) ([]queued, stateChannel, bool) {
 			n := 1
 			if ch != nil {
 				n = maxReportBatch
-				if !agentrpc.SleepContext(ctx, q.linger) {
+				if !linger.Sleep(ctx, q.linger) {
 					return nil, nil, false
 				}
 			}

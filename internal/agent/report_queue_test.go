@@ -73,6 +73,8 @@ func TestCoalesce(t *testing.T) {
 		{name: "task changes of the same status merge",
 			waiting: []pendingReport{taskChange("RUNNING", cs("a", "RUNNING"), cs("b", "RUNNING"))},
 			add:     taskChange("RUNNING", cs("b", "STOPPED")), want: "T(RUNNING:a=RUNNING,b=STOPPED)"},
+		{name: "a task change's repeated container is folded into one",
+			add: taskChange("STOPPED", cs("a", "RUNNING"), cs("b", "STOPPED"), cs("a", "STOPPED")), want: "T(STOPPED:a=STOPPED,b=STOPPED)"},
 		{name: "RUNNING then STOPPED are both kept",
 			waiting: []pendingReport{taskChange("RUNNING", cs("a", "RUNNING"))},
 			add:     taskChange("STOPPED", cs("a", "STOPPED")), want: "T(RUNNING:a=RUNNING)T(STOPPED:a=STOPPED)"},

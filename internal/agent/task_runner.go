@@ -37,10 +37,11 @@ type taskRunner struct {
 
 	// mailbox, guarded by mu
 	mu         sync.Mutex
-	payload    agentrpc.TaskPayload // newest version applied
-	stepCancel context.CancelFunc   // interrupts a pull when the task should stop
-	wake       chan struct{}        // capacity 1
-	parked     bool                 // no goroutine runs the task; see park
+	version    int64              // newest version applied
+	desired    string             // its desired status
+	stepCancel context.CancelFunc // interrupts a pull when the task should stop
+	wake       chan struct{}      // capacity 1
+	parked     bool               // no goroutine runs the task; see park
 
 	// Owned by the run goroutine.
 	def           agentrpc.TaskPayload // the version the task was started from
@@ -79,7 +80,8 @@ func newTaskRunner(e *Engine, p agentrpc.TaskPayload) *taskRunner {
 	r := &taskRunner{
 		e:       e,
 		arn:     p.Arn,
-		payload: p,
+		version: p.Version,
+		desired: p.DesiredStatus,
 		wake:    make(chan struct{}, 1),
 		def:     p,
 		exits:   make(chan containerExit, len(p.Containers)),
@@ -111,16 +113,16 @@ func (r *taskRunner) log(level slog.Level, msg string, args ...any) {
 // lock.
 func (r *taskRunner) update(p agentrpc.TaskPayload) {
 	r.mu.Lock()
-	if p.Version <= r.payload.Version {
+	if p.Version <= r.version {
 		r.mu.Unlock()
 		return
 	}
-	if r.payload.DesiredStatus == desiredStopped {
-		r.payload.Version = p.Version
+	if r.desired == desiredStopped {
+		r.version = p.Version
 		r.mu.Unlock()
 		return
 	}
-	r.payload = p
+	r.version, r.desired = p.Version, p.DesiredStatus
 	if p.DesiredStatus == desiredStopped && r.stepCancel != nil {
 		r.stepCancel()
 	}
@@ -162,7 +164,7 @@ func (r *taskRunner) resume() {
 func (r *taskRunner) desiredStopped() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.payload.DesiredStatus == desiredStopped
+	return r.desired == desiredStopped
 }
 
 // shouldStop reports whether the next step is stopping the task.
@@ -173,7 +175,7 @@ func (r *taskRunner) shouldStop() bool { return r.stopCode != "" || r.desiredSto
 func (r *taskRunner) stepContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	sctx, cancel := context.WithCancel(ctx)
 	r.mu.Lock()
-	if r.payload.DesiredStatus == desiredStopped {
+	if r.desired == desiredStopped {
 		cancel()
 	}
 	r.stepCancel = cancel

@@ -21,12 +21,10 @@ func (r *taskRunner) pull(ctx context.Context) {
 	if r.pullStartedAt.IsZero() {
 		r.pullStartedAt = time.Now()
 	}
-	seen := make(map[string]bool)
-	for _, c := range r.containers {
-		if c.id != "" || seen[c.spec.Image] {
+	for i, c := range r.containers {
+		if c.id != "" || r.pullsBefore(i, c.spec.Image) {
 			continue
 		}
-		seen[c.spec.Image] = true
 		if err := r.e.rt.Pull(sctx, c.spec.Image); err != nil {
 			if sctx.Err() != nil {
 				return // stopping or shutting down; the loop decides
@@ -37,6 +35,17 @@ func (r *taskRunner) pull(ctx context.Context) {
 	}
 	r.pullStoppedAt = time.Now()
 	r.known = statusPulled
+}
+
+// pullsBefore reports whether a container before the i-th that is not
+// yet created has the same image, which pull then pulls once for both.
+func (r *taskRunner) pullsBefore(i int, image string) bool {
+	for _, c := range r.containers[:i] {
+		if c.id == "" && c.spec.Image == image {
+			return true
+		}
+	}
+	return false
 }
 
 // create creates the containers that do not exist yet.

@@ -49,15 +49,32 @@ func (b *Backoff) Sleep(ctx context.Context) bool {
 // SleepContext waits for d or until ctx is done; it reports whether d
 // passed (true at once for d ≤ 0 while ctx is live).
 func SleepContext(ctx context.Context, d time.Duration) bool {
+	var s Sleeper
+	return s.Sleep(ctx, d)
+}
+
+// Sleeper is SleepContext for a goroutine that sleeps often: it keeps its
+// timer from one sleep to the next. The zero value is ready to use; a
+// Sleeper is not safe for concurrent use.
+type Sleeper struct {
+	timer *time.Timer
+}
+
+// Sleep waits for d or until ctx is done, as SleepContext does.
+func (s *Sleeper) Sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
+	if s.timer == nil {
+		s.timer = time.NewTimer(d)
+	} else {
+		s.timer.Reset(d) // a stopped or fired timer holds no stale tick
+	}
 	select {
-	case <-t.C:
+	case <-s.timer.C:
 		return true
 	case <-ctx.Done():
+		s.timer.Stop()
 		return false
 	}
 }

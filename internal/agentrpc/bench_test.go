@@ -50,8 +50,8 @@ func BenchmarkDecodePayload(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var msg PayloadMessage
-		if err := decodeMessage(env, &msg); err != nil || len(msg.Tasks) != 1 {
+		msg, err := decodePayload(env)
+		if err != nil || len(msg.Tasks) != 1 {
 			b.Fatalf("decode: %v", err)
 		}
 	}

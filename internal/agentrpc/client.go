@@ -138,7 +138,8 @@ type Session struct {
 	stateChanges bool                       // its server takes StateChangeRequest
 	waiting      map[string]chan stateReply // SubmitStateChanges calls by MessageID
 	acks         []string                   // accepted payloads not yet acked; see deferAck
-	ackTimer     *time.Timer                // sends the acks on their own after AckDelay
+	ackTimer     *time.Timer                // sends the acks on their own after AckDelay; kept
+	ackArmed     bool                       // ackTimer runs
 }
 
 // Dial connects to the Hub once and, when that succeeds, returns a Session

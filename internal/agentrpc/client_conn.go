@@ -1,6 +1,7 @@
 package agentrpc
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -101,31 +103,58 @@ func (s *Session) serve(ctx context.Context, ws *websocket.Conn) error {
 		if err := ws.SetReadDeadline(time.Now().Add(s.cfg.HeartbeatTimeout)); err != nil {
 			return err
 		}
-		kind, data, err := ws.ReadMessage()
-		if err != nil {
-			return err
-		}
-		if kind != websocket.TextMessage {
-			continue
-		}
-		env, err := decodeEnvelope(data)
-		if err != nil {
-			s.cfg.Logger.Warn("server sent a malformed message", "err", err)
-			continue
-		}
-		if err := s.dispatch(ctx, ws, env); err != nil {
+		if err := s.handleNext(ctx, ws); err != nil {
 			return err
 		}
 	}
 }
 
-// dispatch handles one server message; an error ends the connection.
+// framePool holds the buffers sessions read messages into, instead of a
+// new one per message (as ws.ReadMessage makes). A session takes one
+// once a message has begun to arrive and gives it back when it has
+// handled the message, so that an idle session holds none.
+var framePool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledFrame is the largest buffer given back to framePool.
+const maxPooledFrame = 64 << 10
+
+// handleNext reads the next message of ws and dispatches it; an error
+// ends the connection.
+func (s *Session) handleNext(ctx context.Context, ws *websocket.Conn) error {
+	kind, r, err := ws.NextReader()
+	if err != nil {
+		return err
+	}
+	buf := framePool.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledFrame {
+			framePool.Put(buf)
+		}
+	}()
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return err
+	}
+	if kind != websocket.TextMessage {
+		return nil
+	}
+	env, err := decodeEnvelope(buf.Bytes())
+	if err != nil {
+		s.cfg.Logger.Warn("server sent a malformed message", "err", err)
+		return nil
+	}
+	return s.dispatch(ctx, ws, env)
+}
+
+// dispatch handles one server message; an error ends the connection. It
+// keeps nothing of env beyond the call: the buffer env is in goes back to
+// framePool (see handleNext).
 func (s *Session) dispatch(ctx context.Context, ws *websocket.Conn, env Envelope) error {
 	log := s.cfg.Logger
 	switch env.Type {
 	case TypePayload:
-		var msg PayloadMessage
-		if err := decodeMessage(env, &msg); err != nil {
+		msg, err := decodePayload(env)
+		if err != nil {
 			log.Warn("server sent a malformed payload", "err", err)
 			return nil
 		}
@@ -187,19 +216,4 @@ func (s *Session) handlePayload(ctx context.Context, ws *websocket.Conn, msg Pay
 		ClusterArn:           msg.ClusterArn,
 		ContainerInstanceArn: msg.ContainerInstanceArn,
 	})
-}
-
-// writeJSON sends one message on ws; it is safe to call from any
-// goroutine.
-func (s *Session) writeJSON(ws *websocket.Conn, typ string, msg any) error {
-	data, err := encodeEnvelope(typ, msg)
-	if err != nil {
-		return err
-	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if err := ws.SetWriteDeadline(time.Now().Add(10 * time.Second)); err != nil {
-		return err
-	}
-	return ws.WriteMessage(websocket.TextMessage, data)
 }

@@ -66,7 +66,7 @@ func (s *Session) SubmitStateChanges(ctx context.Context, changes []StateChange)
 		delete(s.waiting, id)
 		s.mu.Unlock()
 	}()
-	if err := s.writeJSON(ws, TypeStateChange, StateChangeRequest{MessageID: id, Changes: changes, Acks: acks}); err != nil {
+	if err := s.writeStateChanges(ws, StateChangeRequest{MessageID: id, Changes: changes, Acks: acks}); err != nil {
 		return nil, fmt.Errorf("agentrpc: send state changes: %w", err)
 	}
 	select {
@@ -109,8 +109,8 @@ func (s *Session) answer(id string, r stateReply) bool {
 
 // handleStateAck delivers a StateChangeAck.
 func (s *Session) handleStateAck(env Envelope) {
-	var ack StateChangeAck
-	if err := decodeMessage(env, &ack); err != nil {
+	ack, err := decodeStateAck(env)
+	if err != nil {
 		s.cfg.Logger.Warn("server sent a malformed state change ack", "err", err)
 		return
 	}
@@ -150,17 +150,22 @@ func (s *Session) deferAck(ws *websocket.Conn, id string) bool {
 		return false
 	}
 	s.acks = append(s.acks, id)
-	if s.ackTimer == nil {
-		s.ackTimer = time.AfterFunc(s.cfg.AckDelay, func() { s.flushAcks(ws) })
+	if !s.ackArmed {
+		s.ackArmed = true
+		if s.ackTimer == nil {
+			s.ackTimer = time.AfterFunc(s.cfg.AckDelay, s.flushAcks)
+		} else {
+			s.ackTimer.Reset(s.cfg.AckDelay)
+		}
 	}
 	return true
 }
 
 // takeAcks returns and forgets the deferred acks; the caller holds mu.
 func (s *Session) takeAcks() []string {
-	if s.ackTimer != nil {
+	if s.ackArmed {
 		s.ackTimer.Stop()
-		s.ackTimer = nil
+		s.ackArmed = false
 	}
 	acks := s.acks
 	s.acks = nil
@@ -168,19 +173,17 @@ func (s *Session) takeAcks() []string {
 }
 
 // flushAcks sends the deferred acks still waiting, all in one
-// StateChangeRequest without changes (which the server does not answer),
-// if ws is still the current connection.
-func (s *Session) flushAcks(ws *websocket.Conn) {
+// StateChangeRequest without changes (which the server does not answer).
+// They were received on the current connection: detachConn forgets those
+// of a connection that ends.
+func (s *Session) flushAcks() {
 	s.mu.Lock()
-	if s.ws != ws {
-		s.mu.Unlock()
-		return
-	}
+	ws := s.ws
 	acks := s.takeAcks()
 	s.mu.Unlock()
-	if len(acks) == 0 {
+	if ws == nil || len(acks) == 0 {
 		return
 	}
 	// An error ends the connection; the read loop sees it fail.
-	_ = s.writeJSON(ws, TypeStateChange, StateChangeRequest{MessageID: ecs.NewUUID(), Acks: acks})
+	_ = s.writeStateChanges(ws, StateChangeRequest{MessageID: ecs.NewUUID(), Acks: acks})
 }

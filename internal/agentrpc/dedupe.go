@@ -26,6 +26,12 @@ func newDedupe(ttl time.Duration) *dedupe {
 // applied, keeping only the newest entry when a task appears twice. The
 // order of first appearance is kept.
 func (d *dedupe) fresh(tasks []TaskPayload) []TaskPayload {
+	if len(tasks) == 1 { // most payloads: tasks itself, without a copy
+		if s, ok := d.seen[tasks[0].Arn]; ok && tasks[0].Version <= s.version {
+			return nil
+		}
+		return tasks[:1:1]
+	}
 	var out []TaskPayload
 	var index map[string]int // only a payload of several tasks can repeat one
 	if len(tasks) > 1 {

@@ -1,6 +1,7 @@
 package agentrpc
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
@@ -80,5 +81,34 @@ func TestBackoffStaysUnderItsCeiling(t *testing.T) {
 	}
 	if len(seen) < 2 {
 		t.Fatalf("distinct delays at the cap: got %d, want jitter", len(seen))
+	}
+}
+
+func TestSleeperReusesItsTimer(t *testing.T) {
+	live := context.Background()
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	var s Sleeper
+	steps := []struct {
+		name string
+		ctx  context.Context
+		d    time.Duration
+		want bool
+	}{
+		{name: "a first sleep", ctx: live, d: time.Millisecond, want: true},
+		{name: "a second sleep on the same timer", ctx: live, d: time.Millisecond, want: true},
+		{name: "an ended context", ctx: done, d: time.Hour, want: false},
+		{name: "a sleep after a stop", ctx: live, d: time.Millisecond, want: true},
+		{name: "no delay", ctx: live, d: 0, want: true},
+		{name: "no delay on an ended context", ctx: done, d: 0, want: false},
+	}
+	for _, st := range steps {
+		start := time.Now()
+		if got := s.Sleep(st.ctx, st.d); got != st.want {
+			t.Fatalf("%s: got %v, want %v", st.name, got, st.want)
+		}
+		if elapsed := time.Since(start); st.want && elapsed < st.d {
+			t.Fatalf("%s: returned after %v, want at least %v", st.name, elapsed, st.d)
+		}
 	}
 }

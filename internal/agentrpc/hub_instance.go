@@ -84,7 +84,7 @@ func (s *instanceState) claim(i int) {
 // first call.
 func (o *outbound) encoded(cluster, instanceArn string) []byte {
 	o.once.Do(func() {
-		data, err := encodeEnvelope(TypePayload, PayloadMessage{
+		o.data = appendPayloadFrame(nil, &PayloadMessage{
 			MessageID:            o.id,
 			ClusterArn:           cluster,
 			ContainerInstanceArn: instanceArn,
@@ -92,12 +92,6 @@ func (o *outbound) encoded(cluster, instanceArn string) []byte {
 			Snapshot:             o.snapshot,
 			Tasks:                o.tasks,
 		})
-		if err != nil {
-			// TaskPayload holds only strings, numbers and model structs; a
-			// failure here is a programming error.
-			panic(err)
-		}
-		o.data = data
 	})
 	return o.data
 }

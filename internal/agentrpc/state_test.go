@@ -224,10 +224,12 @@ func TestPayloadAcks(t *testing.T) {
 		receiver bool
 		ackDelay time.Duration
 		submit   bool // send a StateChangeRequest after the payload
+		again    bool // then a second payload, acked as the first
 	}{
 		{name: "at once, to a server without state changes", ackDelay: time.Hour},
 		{name: "with the next state changes", receiver: true, ackDelay: time.Hour, submit: true},
 		{name: "on their own when no state change follows", receiver: true, ackDelay: 5 * time.Millisecond},
+		{name: "on their own, twice on the same timer", receiver: true, ackDelay: 5 * time.Millisecond, again: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -255,6 +257,11 @@ func TestPayloadAcks(t *testing.T) {
 				}
 			}
 			waitFor(t, "the acks of the snapshot and the payload", func() bool { return f.hub.Unacked(testInstance) == 0 })
+			if tc.again {
+				f.hub.Notify(testCluster, testInstance, task("fff", 1, "RUNNING"))
+				d.next(t)
+				waitFor(t, "the ack of the second payload", func() bool { return f.hub.Unacked(testInstance) == 0 })
+			}
 		})
 	}
 }

@@ -154,7 +154,7 @@ func sleepDuration(args []string) (time.Duration, error) {
 		case 'd':
 			unit, num = 86400, a[:len(a)-1]
 		}
-		f, err := strconv.ParseFloat(num, 64)
+		f, err := parseNumber(num)
 		if err != nil || f < 0 || math.IsNaN(f) {
 			return 0, fmt.Errorf("sim: sleep: invalid time interval %q", a)
 		}
@@ -164,6 +164,18 @@ func sleepDuration(args []string) (time.Duration, error) {
 		return forever, nil
 	}
 	return time.Duration(total * float64(time.Second)), nil
+}
+
+// parseNumber is strconv.ParseFloat, which it calls only for numbers
+// other than short runs of digits (sleep 3600): those it reads without
+// the float parser's large stack, which a fresh task goroutine would have
+// to grow for.
+func parseNumber(s string) (float64, error) {
+	if len(s) == 0 || len(s) > 15 || strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' }) {
+		return strconv.ParseFloat(s, 64)
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	return float64(n), err
 }
 
 func contains(list []string, s string) bool {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -39,5 +40,15 @@ func TestPlanFor(t *testing.T) {
 				t.Fatalf("planFor(%q): got %+v, error %v; want %+v, error %v", tc.argv, got, err, tc.want, tc.wantErr)
 			}
 		})
+	}
+}
+
+func TestParseNumberAsParseFloat(t *testing.T) {
+	for _, s := range []string{"0", "5", "3600", "007", "123456789012345", "1234567890123456789012", "0.5", "1e3", "+5", "-1", "inf", "", "12a", "0x10"} {
+		got, err := parseNumber(s)
+		want, wantErr := strconv.ParseFloat(s, 64)
+		if got != want || (err != nil) != (wantErr != nil) {
+			t.Errorf("parseNumber(%q): got %v, error %v; want %v, error %v", s, got, err, want, wantErr)
+		}
 	}
 }

@@ -119,9 +119,21 @@ func (r *Runtime) Create(ctx context.Context, spec runtime.ContainerSpec) (strin
 		}
 	}
 	r.seq++
-	id := fmt.Sprintf("%s%016x", r.prefix, r.seq)
+	id := containerID(r.prefix, r.seq)
 	r.containers[id] = c
 	return id, nil
+}
+
+// containerID is prefix followed by seq in 16 hex digits.
+func containerID(prefix string, seq uint64) string {
+	var buf [64]byte
+	b := append(buf[:0], prefix...)
+	b = append(b, "0000000000000000"...)
+	for i := len(b) - 1; seq > 0; i-- {
+		b[i] = "0123456789abcdef"[seq&0xf]
+		seq >>= 4
+	}
+	return string(b)
 }
 
 // dynamicPort returns the next made-up ephemeral port. Called with r.mu held.
