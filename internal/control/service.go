@@ -69,6 +69,9 @@ type Service struct {
 	cache *taskCache
 	// clusters caches decoded cluster records (see clusterCache).
 	clusters clusterCache
+	// taskDefs caches decoded task definitions and families (see
+	// taskDefCache).
+	taskDefs *taskDefCache
 }
 
 // New returns a Service on cfg.Store, creating the default cluster if the
@@ -83,7 +86,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	s := &Service{store: cfg.Store, account: cfg.Account, now: cfg.Now, log: cfg.Logger,
 		retention: cfg.StoppedTaskRetention, tokenTTL: cfg.ClientTokenTTL, families: newKeyLocks(),
-		cache: newTaskCache(defaultTaskCacheBytes)}
+		cache: newTaskCache(defaultTaskCacheBytes), taskDefs: newTaskDefCache(defaultTaskDefCacheBytes)}
 	if s.retention <= 0 {
 		s.retention = DefaultStoppedTaskRetention
 	}

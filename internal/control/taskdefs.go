@@ -77,20 +77,21 @@ func (s *Service) RegisterTaskDefinition(ctx context.Context, in *ecsmodel.Regis
 
 // resolveTaskDef finds the task definition a reference names: "family" is
 // its latest ACTIVE revision, "family:revision" and ARNs that revision in
-// whatever status. ok is false when there is none.
+// whatever status. ok is false when there is none. The definition is
+// shared with the cache (taskDefCache): do not change it.
 func (s *Service) resolveTaskDef(ctx context.Context, ref string) (*ecsmodel.TaskDefinition, bool, error) {
 	r, ok := s.parseTaskDefRef(ref)
 	if !ok {
 		return nil, false, nil
 	}
 	if r.Revision == 0 {
-		fam, ok, err := get[familyRecord](ctx, s.store, familyKey(r.Family))
+		fam, ok, err := getCached(ctx, s.store, s.taskDefs.families, familyKey(r.Family))
 		if err != nil || !ok || fam.LatestActive == 0 {
 			return nil, false, err
 		}
 		r.Revision = fam.LatestActive
 	}
-	rec, ok, err := get[taskDefRecord](ctx, s.store, taskDefKey(r.Family, r.Revision))
+	rec, ok, err := getCached(ctx, s.store, s.taskDefs.defs, taskDefKey(r.Family, r.Revision))
 	if err != nil || !ok {
 		return nil, false, err
 	}
