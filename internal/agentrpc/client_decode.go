@@ -2,28 +2,22 @@ package agentrpc
 
 import "github.com/berth-io/berth/internal/ecsmodel"
 
-// decodePayload decodes the PayloadMessage of env with payloadReader, or,
-// when the message is not in a form it takes, with encoding/json; both
-// give the same message.
-func decodePayload(env Envelope) (PayloadMessage, error) {
-	var msg PayloadMessage
-	if readDocument(payloadReader, env.Message, &msg) {
-		return msg, nil
-	}
-	msg = PayloadMessage{}
-	err := decodeMessage(env, &msg)
-	return msg, err
-}
+// decodePayload decodes the PayloadMessage of env (decodeWith).
+func decodePayload(env Envelope) (PayloadMessage, error) { return decodeWith(payloadReader, env) }
 
-// decodeStateAck decodes the StateChangeAck of env as decodePayload does.
-func decodeStateAck(env Envelope) (StateChangeAck, error) {
-	var ack StateChangeAck
-	if readDocument(stateAckReader, env.Message, &ack) {
-		return ack, nil
+// decodeStateAck decodes the StateChangeAck of env (decodeWith).
+func decodeStateAck(env Envelope) (StateChangeAck, error) { return decodeWith(stateAckReader, env) }
+
+// decodeWith decodes the message of env with o, or, when the message is
+// not in a form o takes, with encoding/json; both give the same value.
+func decodeWith[T any](o *objectReader[T], env Envelope) (T, error) {
+	var v T
+	if readDocument(o, env.Message, &v) {
+		return v, nil
 	}
-	ack = StateChangeAck{}
-	err := decodeMessage(env, &ack)
-	return ack, err
+	var fresh T // readDocument may have filled part of v
+	err := decodeMessage(env, &fresh)
+	return fresh, err
 }
 
 // The readers of the messages the agent gets for every task, with what
