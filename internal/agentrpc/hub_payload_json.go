@@ -38,15 +38,15 @@ func appendTaskPayload(t *TaskPayload, b []byte) []byte {
 	b = ecsmodel.AppendString(b, t.DesiredStatus)
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, t.Version, 10)
-	b = appendOmitEmptyString(b, `,"taskDefinitionArn":`, t.TaskDefinitionArn)
-	b = appendOmitEmptyString(b, `,"family":`, t.Family)
+	b = ecsmodel.AppendOmitEmptyString(b, `,"taskDefinitionArn":`, t.TaskDefinitionArn)
+	b = ecsmodel.AppendOmitEmptyString(b, `,"family":`, t.Family)
 	if t.Revision != 0 {
 		b = append(b, `,"revision":`...)
 		b = strconv.AppendInt(b, int64(t.Revision), 10)
 	}
-	b = appendOmitEmptyString(b, `,"cpu":`, t.Cpu)
-	b = appendOmitEmptyString(b, `,"memory":`, t.Memory)
-	b = appendOmitEmptyString(b, `,"networkMode":`, t.NetworkMode)
+	b = ecsmodel.AppendOmitEmptyString(b, `,"cpu":`, t.Cpu)
+	b = ecsmodel.AppendOmitEmptyString(b, `,"memory":`, t.Memory)
+	b = ecsmodel.AppendOmitEmptyString(b, `,"networkMode":`, t.NetworkMode)
 	b = ecsmodel.AppendArray(append(b, `,"containers":`...), t.Containers, appendContainerPayload)
 	if t.Overrides != nil {
 		b = append(b, `,"overrides":`...)
@@ -56,8 +56,8 @@ func appendTaskPayload(t *TaskPayload, b []byte) []byte {
 		b = append(b, `,"stopTimeout":`...)
 		b = strconv.AppendInt(b, int64(t.StopTimeout), 10)
 	}
-	b = appendOmitEmptyString(b, `,"startedBy":`, t.StartedBy)
-	b = appendOmitEmptyString(b, `,"group":`, t.Group)
+	b = ecsmodel.AppendOmitEmptyString(b, `,"startedBy":`, t.StartedBy)
+	b = ecsmodel.AppendOmitEmptyString(b, `,"group":`, t.Group)
 	return append(b, '}')
 }
 
@@ -76,13 +76,4 @@ func appendContainerPayload(c *ContainerPayload, b []byte) []byte {
 		b = ecsmodel.AppendArray(append(b, `,"networkBindings":`...), c.NetworkBindings, (*ecsmodel.NetworkBinding).AppendJSON)
 	}
 	return append(b, '}')
-}
-
-// appendOmitEmptyString appends member and s unless s is empty.
-func appendOmitEmptyString(b []byte, member, s string) []byte {
-	if s == "" {
-		return b
-	}
-	b = append(b, member...)
-	return ecsmodel.AppendString(b, s)
 }

@@ -28,19 +28,13 @@ func (r *taskRecord) AppendJSON(b []byte) []byte {
 	b = ecsmodel.AppendString(b, r.Family)
 	b = append(b, `,"revision":`...)
 	b = strconv.AppendInt(b, int64(r.Revision), 10)
-	if r.ServiceName != "" {
-		b = append(b, `,"serviceName":`...)
-		b = ecsmodel.AppendString(b, r.ServiceName)
-	}
+	b = ecsmodel.AppendOmitEmptyString(b, `,"serviceName":`, r.ServiceName)
 	b = append(b, `,"alloc":`...)
 	b = r.Alloc.appendJSON(b)
 	if len(r.HostPorts) > 0 {
 		b = ecsmodel.AppendArray(append(b, `,"hostPorts":`...), r.HostPorts, (*hostPortAssignment).appendJSON)
 	}
-	if r.ReferenceID != "" {
-		b = append(b, `,"referenceId":`...)
-		b = ecsmodel.AppendString(b, r.ReferenceID)
-	}
+	b = ecsmodel.AppendOmitEmptyString(b, `,"referenceId":`, r.ReferenceID)
 	if r.NetworkConfiguration != nil {
 		b = append(b, `,"networkConfiguration":`...)
 		b = r.NetworkConfiguration.AppendJSON(b)

@@ -66,16 +66,10 @@ func (c *revCache[V]) shard(key string) *revShard[V] {
 
 // get returns the value cached for key at revision rev.
 func (c *revCache[V]) get(key string, rev int64) (V, bool) {
-	sh := c.shard(key)
-	sh.mu.RLock()
-	e, ok := sh.entries[key]
-	sh.mu.RUnlock()
-	if !ok || e.rev != rev {
+	e := c.hit(key, rev)
+	if e == nil {
 		var zero V
 		return zero, false
-	}
-	if !e.used.Load() {
-		e.used.Store(true)
 	}
 	return e.val, true
 }
@@ -83,18 +77,31 @@ func (c *revCache[V]) get(key string, rev int64) (V, bool) {
 // latest returns the newest value cached for key, whatever its revision,
 // and that revision.
 func (c *revCache[V]) latest(key string) (V, int64, bool) {
+	e := c.hit(key, anyRevision)
+	if e == nil {
+		var zero V
+		return zero, 0, false
+	}
+	return e.val, e.rev, true
+}
+
+// anyRevision makes hit take the entry of a key whatever its revision.
+const anyRevision = -1
+
+// hit returns the entry of key at revision rev (or any, for anyRevision)
+// and marks it used, or returns nil.
+func (c *revCache[V]) hit(key string, rev int64) *revEntry[V] {
 	sh := c.shard(key)
 	sh.mu.RLock()
 	e, ok := sh.entries[key]
 	sh.mu.RUnlock()
-	if !ok {
-		var zero V
-		return zero, 0, false
+	if !ok || (rev != anyRevision && e.rev != rev) {
+		return nil
 	}
 	if !e.used.Load() {
 		e.used.Store(true)
 	}
-	return e.val, e.rev, true
+	return e
 }
 
 // put caches val for key at revision rev, replacing an entry of an older

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/berth-io/berth/internal/ecsmodel"
 	"github.com/berth-io/berth/internal/store"
 )
 
@@ -25,7 +26,7 @@ func decode[T any](kv store.KV) (*T, error) {
 // that write their own JSON (the task record, the ecsmodel shapes) skip
 // encoding/json's reflection.
 func encode(key string, v any) ([]byte, error) {
-	if a, ok := v.(jsonAppender); ok {
+	if a, ok := v.(ecsmodel.JSONAppender); ok {
 		return marshalAppender(a), nil
 	}
 	b, err := json.Marshal(v)

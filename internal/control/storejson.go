@@ -4,14 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"sync"
-)
 
-// jsonAppender is a record that writes its own JSON: the ecsmodel shapes
-// and taskRecord. AppendJSON writes byte for byte what encoding/json writes
-// with HTML escaping off.
-type jsonAppender interface {
-	AppendJSON(b []byte) []byte
-}
+	"github.com/berth-io/berth/internal/ecsmodel"
+)
 
 // appendBufs are scratch buffers for AppendJSON, so that a stored value
 // is one allocation of its exact size.
@@ -23,7 +18,7 @@ const maxPooledAppendBuf = 64 << 10
 // marshalAppender returns exactly what json.Marshal writes for a: its
 // AppendJSON with <, >, & and U+2028/U+2029 escaped, as json.Marshal (HTML
 // escaping on) writes them, so records keep the bytes they always had.
-func marshalAppender(a jsonAppender) []byte {
+func marshalAppender(a ecsmodel.JSONAppender) []byte {
 	bp := appendBufs.Get().(*[]byte)
 	raw := a.AppendJSON((*bp)[:0])
 	out := appendHTMLEscaped(make([]byte, 0, len(raw)), raw)

@@ -51,15 +51,22 @@ func decodedCost(key string, encodedLen int) int64 {
 // record returns the task record stored in kv, which must exist. The
 // record is shared: see taskCache.
 func (c *taskCache) record(kv store.KV) (*taskRecord, error) {
-	if rec, ok := c.records.get(kv.Key, kv.ModRevision); ok {
-		return rec, nil
+	return decodeCached(c.records, kv)
+}
+
+// decodeCached returns the record stored in kv, which must exist, from c
+// when c holds it at kv's revision, else decoded and put in c. The record
+// is shared: do not change it.
+func decodeCached[T any](c *revCache[*T], kv store.KV) (*T, error) {
+	if v, ok := c.get(kv.Key, kv.ModRevision); ok {
+		return v, nil
 	}
-	rec, err := decode[taskRecord](kv)
+	v, err := decode[T](kv)
 	if err != nil {
 		return nil, err
 	}
-	c.records.put(kv.Key, kv.ModRevision, rec, decodedCost(kv.Key, len(kv.Value)))
-	return rec, nil
+	c.put(kv.Key, kv.ModRevision, v, decodedCost(kv.Key, len(kv.Value)))
+	return v, nil
 }
 
 // task returns the Task of the task record kv, which must exist. The Task

@@ -35,13 +35,6 @@ func getCached[T any](ctx context.Context, st store.Store, c *revCache[*T], key 
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	if v, ok := c.get(key, kv.ModRevision); ok {
-		return v, true, nil
-	}
-	v, err := decode[T](kv)
-	if err != nil {
-		return nil, false, err
-	}
-	c.put(key, kv.ModRevision, v, decodedCost(key, len(kv.Value)))
-	return v, true, nil
+	v, err := decodeCached(c, kv)
+	return v, err == nil, err
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+
+	"github.com/berth-io/berth/internal/ecsmodel"
 )
 
 // Response header names, spelled as AWS spells them. They are set directly in
@@ -23,17 +25,10 @@ var contentType = []string{"application/x-amz-json-1.1"}
 
 var emptyObject = []byte("{}")
 
-// jsonAppender is a response that writes its own JSON: every ecsmodel
-// shape, whose AppendJSON writes byte for byte what the Encoder of
-// encodeResponse writes, without its reflection.
-type jsonAppender interface {
-	AppendJSON(b []byte) []byte
-}
-
 // encodeResponse writes out as JSON into buf, which is empty. A nil response
 // (a backend that returned neither a value nor an error) is written as {}.
 func encodeResponse(buf *bytes.Buffer, out any) error {
-	if a, ok := out.(jsonAppender); ok {
+	if a, ok := out.(ecsmodel.JSONAppender); ok {
 		buf.Write(a.AppendJSON(buf.AvailableBuffer()))
 	} else {
 		enc := json.NewEncoder(buf)

@@ -25,6 +25,22 @@ var plainASCII = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// JSONAppender is a value that writes its own JSON: every shape of the
+// model, and records built on them. AppendJSON appends byte for byte what
+// encoding/json writes for the value with HTML escaping off.
+type JSONAppender interface {
+	AppendJSON(b []byte) []byte
+}
+
+// AppendOmitEmptyString appends member (`,"name":`) and s unless s is
+// empty, as encoding/json writes a string field tagged omitempty.
+func AppendOmitEmptyString(b []byte, member, s string) []byte {
+	if s == "" {
+		return b
+	}
+	return AppendString(append(b, member...), s)
+}
+
 // AppendString appends s as a JSON string, as encoding/json writes it with
 // HTML escaping off: the quote and the backslash are escaped, control
 // characters are written as \b, \f, \n, \r, \t or \u00XX, each byte that is
