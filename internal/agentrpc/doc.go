@@ -59,7 +59,9 @@
 // # Liveness
 //
 // The Hub sends a heartbeat every HeartbeatInterval; the agent answers each.
-// A connection silent for HeartbeatTimeout is closed, and the instance is
+// A connection silent for HeartbeatTimeout is closed (up to a tenth of it,
+// at most a second, later: the Hub moves its read deadline only that
+// often, not on every frame), and the instance is
 // reported disconnected through ControlPlane.AgentConnected(false); a new
 // connection reports it connected again. The Session likewise drops a
 // connection on which the server is silent and reconnects with exponential

@@ -43,7 +43,7 @@ func decodeMessage(env Envelope, out any) error {
 }
 
 // messageType returns the type name b spells, without allocating for the
-// known ones.
+// known ones (those of both directions).
 func messageType(b []byte) string {
 	switch string(b) {
 	case TypePayload:
@@ -58,6 +58,18 @@ func messageType(b []byte) string {
 		return TypeStateChange
 	case TypeStateChangeAck:
 		return TypeStateChangeAck
+	case TypeClose:
+		return TypeClose
+	case TypeError:
+		return TypeError
+	case TypeLogsRequest:
+		return TypeLogsRequest
+	case TypeLogsCredit:
+		return TypeLogsCredit
+	case TypeLogsCancel:
+		return TypeLogsCancel
+	case TypeLogsChunk:
+		return TypeLogsChunk
 	}
 	return string(b)
 }

@@ -63,3 +63,28 @@ func TestEncodeDecodeEnvelopeRoundTrip(t *testing.T) {
 		t.Fatalf("encoded frame %q does not start as decodeEnvelope expects", data)
 	}
 }
+
+// TestMessageTypeKnownWithoutAllocating checks that messageType returns
+// the constant of every type either side sends, without allocating, and
+// a copy of any other name.
+func TestMessageTypeKnownWithoutAllocating(t *testing.T) {
+	tests := []struct {
+		name       string
+		wantAllocs float64
+	}{
+		{name: TypePayload}, {name: TypeHeartbeat}, {name: TypeClose}, {name: TypeError},
+		{name: TypeAck}, {name: TypeHeartbeatAck}, {name: TypeStateChange}, {name: TypeStateChangeAck},
+		{name: TypeLogsRequest}, {name: TypeLogsCredit}, {name: TypeLogsCancel}, {name: TypeLogsChunk},
+		{name: "FutureMessage", wantAllocs: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := []byte(tc.name)
+			var got string
+			allocs := testing.AllocsPerRun(10, func() { got = messageType(b) })
+			if got != tc.name || allocs != tc.wantAllocs {
+				t.Fatalf("messageType(%q): got %q with %v allocations, want %q with %v", b, got, allocs, tc.name, tc.wantAllocs)
+			}
+		})
+	}
+}

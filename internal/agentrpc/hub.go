@@ -61,7 +61,9 @@ type HubConfig struct {
 	// HeartbeatInterval is how often a HeartbeatMessage is sent (20 s).
 	HeartbeatInterval time.Duration
 	// HeartbeatTimeout is how long a connection may stay silent before it
-	// is closed and the instance is reported disconnected (60 s).
+	// is closed and the instance is reported disconnected (60 s); the
+	// close may come up to a tenth of it, at most a second, later
+	// (slackDeadline).
 	HeartbeatTimeout time.Duration
 	// AckTimeout is how long a payload waits for its ack before it is sent
 	// again on the same connection (15 s).

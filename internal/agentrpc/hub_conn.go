@@ -80,52 +80,6 @@ func (c *hubConn) serve() {
 	c.streams.closeAll(ecs.Errorf(CodeTargetNotConnected, "the agent of container instance %s disconnected", c.inst.arn))
 }
 
-// readLoop reads until an error, a silence longer than the heartbeat
-// timeout, or stop.
-func (c *hubConn) readLoop() {
-	defer c.stop("")
-	log := c.hub.cfg.Logger
-	for {
-		if err := c.ws.SetReadDeadline(time.Now().Add(c.hub.cfg.HeartbeatTimeout)); err != nil {
-			return
-		}
-		kind, data, err := c.ws.ReadMessage()
-		if err != nil {
-			if ne, ok := err.(interface{ Timeout() bool }); ok && ne.Timeout() {
-				log.Warn("agent missed its heartbeats", "instance", c.inst.arn, "timeout", c.hub.cfg.HeartbeatTimeout)
-			}
-			return
-		}
-		if kind != websocket.TextMessage {
-			continue
-		}
-		env, err := decodeEnvelope(data)
-		if err != nil {
-			log.Warn("agent sent a malformed message", "instance", c.inst.arn, "err", err)
-			continue
-		}
-		switch env.Type {
-		case TypeAck:
-			var ack AckRequest
-			if err := decodeMessage(env, &ack); err != nil {
-				log.Warn("agent sent a malformed ack", "instance", c.inst.arn, "err", err)
-				continue
-			}
-			if !c.inst.ack(ack.MessageID) {
-				log.Debug("ack for an unknown payload", "instance", c.inst.arn, "messageId", ack.MessageID)
-			}
-		case TypeHeartbeatAck:
-			// Receiving it has already moved the read deadline.
-		case TypeLogsChunk:
-			c.deliverChunk(env)
-		case TypeStateChange:
-			c.handleStateChanges(env)
-		default:
-			log.Debug("agent sent an unknown message type", "instance", c.inst.arn, "type", env.Type)
-		}
-	}
-}
-
 // writeLoop sends queued payloads when poked, heartbeats on a ticker and
 // resends unacked payloads whose ack is overdue. When the connection stops
 // it sends the CloseMessage, if there is a reason, and closes the socket,

@@ -134,10 +134,7 @@ func (c *hubConn) sendControl(typ string, msg any) {
 		c.hub.cfg.Logger.Error("encode message", "type", typ, "err", err)
 		return
 	}
-	c.ctrlMu.Lock()
-	c.ctrl = append(c.ctrl, data)
-	c.ctrlMu.Unlock()
-	c.poke()
+	c.queueControl(data)
 }
 
 // takeControl returns and clears the queued control messages.

@@ -78,8 +78,8 @@ func (h *Hub) stopAppliers() {
 // requests in flight, or every applier is busy.
 func (c *hubConn) handleStateChanges(env Envelope) {
 	log := c.hub.cfg.Logger
-	var req StateChangeRequest
-	if err := decodeMessage(env, &req); err != nil || req.MessageID == "" {
+	req, err := decodeStateChangeRequest(env)
+	if err != nil || req.MessageID == "" {
 		log.Warn("agent sent a malformed state change request", "instance", c.inst.arn, "err", err)
 		return
 	}
@@ -117,5 +117,5 @@ func (c *hubConn) apply(req StateChangeRequest) {
 	ctx, cancel := context.WithTimeout(c.hub.ctx, applyTimeout)
 	defer cancel()
 	results := c.hub.receiver.ApplyStateChanges(ctx, c.inst.cluster, c.inst.arn, req.Changes)
-	c.sendControl(TypeStateChangeAck, StateChangeAck{MessageID: req.MessageID, Results: results})
+	c.sendStateAck(req.MessageID, results)
 }
