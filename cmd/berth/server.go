@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/berth-io/berth/internal/credentials"
+	"github.com/berth-io/berth/internal/gctune"
 	"github.com/berth-io/berth/internal/server"
 )
 
@@ -185,6 +186,7 @@ func runServer(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	gctune.Start(ctx, os.Getenv) // after Start: loading the index sets its own
 	fmt.Printf("berth server listening\n  endpoint:    %s\n  store:       %s\n  data dir:    %s\n  credentials: %s (from %s)\n",
 		clientURL(srv.URL), describeStore(setup.cfg), setup.cfg.DataDir, setup.creds.Primary().AccessKeyID, setup.primaryFrom)
 	<-ctx.Done()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/berth-io/berth/internal/agent"
 	"github.com/berth-io/berth/internal/agent/runtime/docker"
+	"github.com/berth-io/berth/internal/gctune"
 	"github.com/berth-io/berth/internal/server"
 )
 
@@ -54,6 +55,7 @@ func runUp(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	gctune.Start(ctx, os.Getenv) // after Start: loading the index sets its own
 	endpoint := clientURL(srv.URL)
 	rt := f.runtime
 	if rt == "" {
