@@ -26,25 +26,26 @@ func taskWith(old, new string) string {
 	return strings.Replace(benchTaskJSON, old, new, 1)
 }
 
-// checkSameAsJSON fails t unless decodePayload decodes message as
-// encoding/json does: the same value, or an error when it fails.
-func checkSameAsJSON(t *testing.T, message string) {
+// checkDecodesAsJSON fails t unless decode (one of the decodeWith
+// wrappers) decodes message as encoding/json does: the same value, or an
+// error when it fails.
+func checkDecodesAsJSON[T any](t *testing.T, decode func(Envelope) (T, error), message string) {
 	t.Helper()
-	var want PayloadMessage
+	var want T
 	wantErr := json.Unmarshal([]byte(message), &want)
-	got, err := decodePayload(Envelope{Type: TypePayload, Message: []byte(message)})
+	got, err := decode(Envelope{Message: []byte(message)})
 	if (err != nil) != (wantErr != nil) {
-		t.Fatalf("decodePayload(%s): got error %v, want error %v", message, err, wantErr)
+		t.Fatalf("decode(%s): got error %v, want error %v", message, err, wantErr)
 	}
 	if err == nil && !reflect.DeepEqual(got, want) {
-		t.Fatalf("decodePayload(%s):\ngot  %+v\nwant %+v", message, got, want)
+		t.Fatalf("decode(%s):\ngot  %+v\nwant %+v", message, got, want)
 	}
 }
 
-// fastPath reports whether payloadReader takes message itself.
-func fastPath(message string) bool {
-	var msg PayloadMessage
-	return readDocument(payloadReader, []byte(message), &msg)
+// fastPath reports whether o takes message itself.
+func fastPath[T any](o *objectReader[T], message string) bool {
+	var v T
+	return readDocument(o, []byte(message), &v)
 }
 
 func TestDecodePayloadAsEncodingJSON(t *testing.T) {
@@ -96,8 +97,8 @@ func TestDecodePayloadAsEncodingJSON(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkSameAsJSON(t, tc.message)
-			if got := fastPath(tc.message); got != tc.wantFast {
+			checkDecodesAsJSON(t, decodePayload, tc.message)
+			if got := fastPath(payloadReader, tc.message); got != tc.wantFast {
 				t.Fatalf("fast path taken: got %v, want %v", got, tc.wantFast)
 			}
 		})
@@ -115,8 +116,8 @@ func TestDecodePayloadEveryMember(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSameAsJSON(t, string(data))
-	if !fastPath(string(data)) {
+	checkDecodesAsJSON(t, decodePayload, string(data))
+	if !fastPath(payloadReader, string(data)) {
 		t.Fatalf("fast path taken: got false, want true for %s", data)
 	}
 }
@@ -172,14 +173,8 @@ func TestDecodeStateAckAsEncodingJSON(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var want StateChangeAck
-			wantErr := json.Unmarshal([]byte(tc.message), &want)
-			got, err := decodeStateAck(Envelope{Type: TypeStateChangeAck, Message: []byte(tc.message)})
-			if (err != nil) != (wantErr != nil) || (err == nil && !reflect.DeepEqual(got, want)) {
-				t.Fatalf("got %+v (error %v), want %+v (error %v)", got, err, want, wantErr)
-			}
-			var ack StateChangeAck
-			if fast := readDocument(stateAckReader, []byte(tc.message), &ack); fast != tc.wantFast {
+			checkDecodesAsJSON(t, decodeStateAck, tc.message)
+			if fast := fastPath(stateAckReader, tc.message); fast != tc.wantFast {
 				t.Fatalf("fast path taken: got %v, want %v", fast, tc.wantFast)
 			}
 		})
@@ -210,7 +205,7 @@ func FuzzDecodePayload(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, message string) {
-		checkSameAsJSON(t, message)
+		checkDecodesAsJSON(t, decodePayload, message)
 	})
 }
 

@@ -140,13 +140,13 @@ func task(id string, version int64, desired string) TaskPayload {
 
 // rawConn is a hand-driven agent connection for protocol-level tests.
 type rawConn struct {
-	t  *testing.T
+	t  testing.TB
 	ws *websocket.Conn
 }
 
 // rawDial opens a signed websocket to the fixture as instance with the
 // given seqNum, using secret to sign.
-func (f *hubFixture) rawDial(t *testing.T, instance string, seq int64, secret string) (*rawConn, error) {
+func (f *hubFixture) rawDial(t testing.TB, instance string, seq int64, secret string) (*rawConn, error) {
 	t.Helper()
 	q := url.Values{}
 	q.Set(ParamClusterArn, testCluster)
@@ -169,7 +169,7 @@ func (f *hubFixture) rawDial(t *testing.T, instance string, seq int64, secret st
 	return &rawConn{t: t, ws: ws}, nil
 }
 
-func (f *hubFixture) mustRawDial(t *testing.T, instance string, seq int64) *rawConn {
+func (f *hubFixture) mustRawDial(t testing.TB, instance string, seq int64) *rawConn {
 	t.Helper()
 	c, err := f.rawDial(t, instance, seq, testSecret)
 	if err != nil {

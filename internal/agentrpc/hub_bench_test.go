@@ -3,9 +3,6 @@ package agentrpc
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -13,7 +10,6 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/berth-io/berth/internal/ecsmodel"
-	"github.com/berth-io/berth/internal/sigv4"
 )
 
 // benchReceiver takes state changes and applies none of them: every
@@ -34,7 +30,7 @@ func (benchReceiver) ApplyStateChanges(_ context.Context, _, _ string, changes [
 func BenchmarkHubTaskFrames(b *testing.B) {
 	f := newHubFixture(b, func(c *HubConfig) { c.Control = benchReceiver{c.Control.(*fakeControl)} })
 	const instance = testInstance
-	ws := benchDial(b, f.server.URL, instance)
+	ws := f.mustRawDial(b, instance, 1).ws
 	// The snapshot comes first.
 	if _, _, err := ws.ReadMessage(); err != nil {
 		b.Fatal(err)
@@ -67,27 +63,6 @@ func BenchmarkHubTaskFrames(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64((processCPU(b)-cpuBefore).Microseconds())/float64(b.N), "cpu-µs/op")
-}
-
-// benchDial opens a signed websocket to the Hub at serverURL as instance.
-func benchDial(tb testing.TB, serverURL, instance string) *websocket.Conn {
-	tb.Helper()
-	q := url.Values{}
-	q.Set(ParamClusterArn, testCluster)
-	q.Set(ParamContainerInstanceArn, instance)
-	q.Set(ParamSeqNum, strconv.Itoa(1))
-	u, err := PollURL(serverURL, q)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req := &http.Request{Method: http.MethodGet, URL: u, Host: u.Host, Header: http.Header{}}
-	sigv4.Sign(req, nil, testKey, testSecret, testRegion, "ecs", time.Now())
-	ws, _, err := websocket.DefaultDialer.Dial(u.String(), req.Header)
-	if err != nil {
-		tb.Fatalf("dial: %v", err)
-	}
-	tb.Cleanup(func() { ws.Close() })
-	return ws
 }
 
 // benchRead reads frames until one of type typ arrives.

@@ -24,29 +24,6 @@ func stateWith(old, new string) string {
 	return strings.Replace(runningStateJSON, old, new, 1)
 }
 
-// checkStateSameAsJSON fails t unless decodeStateChangeRequest decodes
-// message as encoding/json does: the same value, or an error when it
-// fails.
-func checkStateSameAsJSON(t *testing.T, message string) {
-	t.Helper()
-	var want StateChangeRequest
-	wantErr := json.Unmarshal([]byte(message), &want)
-	got, err := decodeStateChangeRequest(Envelope{Type: TypeStateChange, Message: []byte(message)})
-	if (err != nil) != (wantErr != nil) {
-		t.Fatalf("decodeStateChangeRequest(%s): got error %v, want error %v", message, err, wantErr)
-	}
-	if err == nil && !reflect.DeepEqual(got, want) {
-		t.Fatalf("decodeStateChangeRequest(%s):\ngot  %+v\nwant %+v", message, got, want)
-	}
-}
-
-// stateFastPath reports whether stateChangeRequestReader takes message
-// itself.
-func stateFastPath(message string) bool {
-	var req StateChangeRequest
-	return readDocument(stateChangeRequestReader, []byte(message), &req)
-}
-
 func TestDecodeStateChangeRequestAsEncodingJSON(t *testing.T) {
 	const container = `{"container":{"containerName":"app","exitCode":137,"networkBindings":[{"bindIP":"0.0.0.0","containerPort":80,"hostPort":49153,"protocol":"tcp"}],"reason":"killed","runtimeId":"abc","status":"STOPPED","task":"t"}}`
 	tests := []struct {
@@ -101,8 +78,8 @@ func TestDecodeStateChangeRequestAsEncodingJSON(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkStateSameAsJSON(t, tc.message)
-			if got := stateFastPath(tc.message); got != tc.wantFast {
+			checkDecodesAsJSON(t, decodeStateChangeRequest, tc.message)
+			if got := fastPath(stateChangeRequestReader, tc.message); got != tc.wantFast {
 				t.Fatalf("fast path taken: got %v, want %v", got, tc.wantFast)
 			}
 		})
@@ -129,8 +106,8 @@ func TestDecodeStateChangeRequestEveryMember(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, message := range []string{string(byJSON), string(env.Message)} {
-		checkStateSameAsJSON(t, message)
-		if !stateFastPath(message) {
+		checkDecodesAsJSON(t, decodeStateChangeRequest, message)
+		if !fastPath(stateChangeRequestReader, message) {
 			t.Fatalf("fast path taken: got false, want true for %s", message)
 		}
 	}
@@ -167,14 +144,8 @@ func TestDecodeAckAsEncodingJSON(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var want AckRequest
-			wantErr := json.Unmarshal([]byte(tc.message), &want)
-			got, err := decodeAck(Envelope{Type: TypeAck, Message: []byte(tc.message)})
-			if (err != nil) != (wantErr != nil) || (err == nil && got != want) {
-				t.Fatalf("got %+v (error %v), want %+v (error %v)", got, err, want, wantErr)
-			}
-			var ack AckRequest
-			if fast := readDocument(ackReader, []byte(tc.message), &ack); fast != tc.wantFast {
+			checkDecodesAsJSON(t, decodeAck, tc.message)
+			if fast := fastPath(ackReader, tc.message); fast != tc.wantFast {
 				t.Fatalf("fast path taken: got %v, want %v", fast, tc.wantFast)
 			}
 		})
@@ -222,7 +193,7 @@ func FuzzDecodeStateChangeRequest(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, message string) {
-		checkStateSameAsJSON(t, message)
+		checkDecodesAsJSON(t, decodeStateChangeRequest, message)
 	})
 }
 

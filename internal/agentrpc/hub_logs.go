@@ -137,6 +137,15 @@ func (c *hubConn) sendControl(typ string, msg any) {
 	c.queueControl(data)
 }
 
+// queueControl queues an encoded server→agent message for the writer
+// goroutine and wakes it.
+func (c *hubConn) queueControl(data []byte) {
+	c.ctrlMu.Lock()
+	c.ctrl = append(c.ctrl, data)
+	c.ctrlMu.Unlock()
+	c.poke()
+}
+
 // takeControl returns and clears the queued control messages.
 func (c *hubConn) takeControl() [][]byte {
 	c.ctrlMu.Lock()

@@ -17,15 +17,6 @@ func (c *hubConn) sendStateAck(messageID string, results []StateChangeResult) {
 	c.queueControl(appendStateAckFrame(make([]byte, 0, stateAckSize(&ack)), &ack))
 }
 
-// queueControl queues an encoded server→agent message for the writer
-// goroutine and wakes it.
-func (c *hubConn) queueControl(data []byte) {
-	c.ctrlMu.Lock()
-	c.ctrl = append(c.ctrl, data)
-	c.ctrlMu.Unlock()
-	c.poke()
-}
-
 // stateAckSize is about the length of the frame of ack: a few bytes more
 // when no string in it needs an escape.
 func stateAckSize(ack *StateChangeAck) int {
