@@ -48,12 +48,31 @@ func fastPath[T any](o *objectReader[T], message string) bool {
 	return readDocument(o, []byte(message), &v)
 }
 
+// decodeCase is a message for a decodeWith wrapper and whether its
+// reader takes it itself, without encoding/json for the whole message.
+type decodeCase struct {
+	name     string
+	message  string
+	wantFast bool
+}
+
+// checkDecodeCases runs each case: decode must decode its message as
+// encoding/json does (checkDecodesAsJSON), and o must take it itself
+// exactly when the case says so.
+func checkDecodeCases[T any](t *testing.T, decode func(Envelope) (T, error), o *objectReader[T], cases []decodeCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkDecodesAsJSON(t, decode, tc.message)
+			if got := fastPath(o, tc.message); got != tc.wantFast {
+				t.Fatalf("fast path taken: got %v, want %v", got, tc.wantFast)
+			}
+		})
+	}
+}
+
 func TestDecodePayloadAsEncodingJSON(t *testing.T) {
-	tests := []struct {
-		name     string
-		message  string
-		wantFast bool // payloadReader takes it, without encoding/json for the whole message
-	}{
+	checkDecodeCases(t, decodePayload, payloadReader, []decodeCase{
 		{name: "as the control plane writes it", message: payloadWith(benchTaskJSON), wantFast: true},
 		{name: "two tasks", message: payloadWith(benchTaskJSON, taskWith(`"version":1`, `"version":2`)), wantFast: true},
 		{name: "a snapshot without tasks", message: `{"messageId":"m","seqNum":3,"snapshot":true,"tasks":[]}`, wantFast: true},
@@ -94,15 +113,7 @@ func TestDecodePayloadAsEncodingJSON(t *testing.T) {
 		{name: "a bad value left to encoding/json", message: payloadWith(taskWith(`"mountPoints":[]`, `"mountPoints":[1}`)), wantFast: false},
 		{name: "a list for the message", message: `[]`, wantFast: false},
 		{name: "empty", message: ``, wantFast: false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			checkDecodesAsJSON(t, decodePayload, tc.message)
-			if got := fastPath(payloadReader, tc.message); got != tc.wantFast {
-				t.Fatalf("fast path taken: got %v, want %v", got, tc.wantFast)
-			}
-		})
-	}
+	})
 }
 
 // TestDecodePayloadEveryMember decodes a payload in which every field of
@@ -160,25 +171,13 @@ func fill(v reflect.Value, n int) {
 }
 
 func TestDecodeStateAckAsEncodingJSON(t *testing.T) {
-	tests := []struct {
-		name     string
-		message  string
-		wantFast bool
-	}{
+	checkDecodeCases(t, decodeStateAck, stateAckReader, []decodeCase{
 		{name: "as the Hub writes it", message: `{"messageId":"m","results":[{},{"code":"ServerException","message":"later"}]}`, wantFast: true},
 		{name: "no results", message: `{"messageId":"m","results":[]}`, wantFast: true},
 		{name: "null results", message: `{"messageId":"m","results":null}`, wantFast: true},
 		{name: "an unknown member", message: `{"messageId":"m","results":[{"retry":true}]}`, wantFast: false},
 		{name: "not JSON", message: `{"messageId":`, wantFast: false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			checkDecodesAsJSON(t, decodeStateAck, tc.message)
-			if fast := fastPath(stateAckReader, tc.message); fast != tc.wantFast {
-				t.Fatalf("fast path taken: got %v, want %v", fast, tc.wantFast)
-			}
-		})
-	}
+	})
 }
 
 // TestDecodePayloadFromWholeFrame checks the case decodeMessage covers: a

@@ -26,11 +26,7 @@ func stateWith(old, new string) string {
 
 func TestDecodeStateChangeRequestAsEncodingJSON(t *testing.T) {
 	const container = `{"container":{"containerName":"app","exitCode":137,"networkBindings":[{"bindIP":"0.0.0.0","containerPort":80,"hostPort":49153,"protocol":"tcp"}],"reason":"killed","runtimeId":"abc","status":"STOPPED","task":"t"}}`
-	tests := []struct {
-		name     string
-		message  string
-		wantFast bool // the readers take it, without encoding/json for the whole message
-	}{
+	checkDecodeCases(t, decodeStateChangeRequest, stateChangeRequestReader, []decodeCase{
 		{name: "as the agent writes it", message: runningStateJSON, wantFast: true},
 		{name: "a stopped task", message: stateWith(`{"containers":[{"containerName":"bench","runtimeId":"5f1e0c0d","status":"RUNNING"}]`,
 			`{"containers":[{"containerName":"bench","exitCode":-1,"imageDigest":"sha256:00","reason":"exited","runtimeId":"5f1e0c0d","status":"STOPPED"}],"executionStoppedAt":1700000009.5`), wantFast: true},
@@ -75,15 +71,7 @@ func TestDecodeStateChangeRequestAsEncodingJSON(t *testing.T) {
 		{name: "a truncated message", message: runningStateJSON[:150], wantFast: false},
 		{name: "a list for the message", message: `[]`, wantFast: false},
 		{name: "empty", message: ``, wantFast: false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			checkDecodesAsJSON(t, decodeStateChangeRequest, tc.message)
-			if got := fastPath(stateChangeRequestReader, tc.message); got != tc.wantFast {
-				t.Fatalf("fast path taken: got %v, want %v", got, tc.wantFast)
-			}
-		})
-	}
+	})
 }
 
 // TestDecodeStateChangeRequestEveryMember decodes a request in which
@@ -131,25 +119,13 @@ func TestDecodeStateChangeRequestFromWholeFrame(t *testing.T) {
 }
 
 func TestDecodeAckAsEncodingJSON(t *testing.T) {
-	tests := []struct {
-		name     string
-		message  string
-		wantFast bool
-	}{
+	checkDecodeCases(t, decodeAck, ackReader, []decodeCase{
 		{name: "as the agent writes it", message: `{"messageId":"p-1","clusterArn":"c","containerInstanceArn":"i"}`, wantFast: true},
 		{name: "only the id", message: `{"messageId":"p-1"}`, wantFast: true},
 		{name: "an unknown member", message: `{"messageId":"p-1","seqNum":3}`, wantFast: false},
 		{name: "a number for the id", message: `{"messageId":1}`, wantFast: false},
 		{name: "not JSON", message: `{"messageId":`, wantFast: false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			checkDecodesAsJSON(t, decodeAck, tc.message)
-			if fast := fastPath(ackReader, tc.message); fast != tc.wantFast {
-				t.Fatalf("fast path taken: got %v, want %v", fast, tc.wantFast)
-			}
-		})
-	}
+	})
 }
 
 func TestJSONReaderNumber(t *testing.T) {
